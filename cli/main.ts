@@ -6,6 +6,7 @@ export type Command = (args: string[]) => Promise<number>;
 /** Every top-level command, loaded lazily so `sim` never pays for ONNX Runtime start-up. */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   sim: { summary: 'simulator: dataset, render, expert', load: async () => (await import('./sim.ts')).runSim },
+  nn: { summary: 'training engine tools: grad', load: async () => (await import('./nn.ts')).runNn },
   serve: {
     summary: 'serve a model package over gRPC',
     load: async () => (await import('./serve.ts')).runServe,
