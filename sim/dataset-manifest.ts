@@ -1,0 +1,36 @@
+import type { FeatureStats } from './array-stats.ts';
+import type { EpisodePolicy } from './episode.ts';
+
+/** The dataset format tag and version written into every manifest. */
+export const DATASET_FORMAT = 'goalserve-episodes';
+export const DATASET_VERSION = 1;
+
+/** One shard file: a stream of msgpack-encoded episodes. */
+export interface ShardEntry {
+  file: string;
+  episodes: number;
+  steps: number;
+}
+
+/** `manifest.json` of a dataset folder. */
+export interface DatasetManifest {
+  format: typeof DATASET_FORMAT;
+  version: number;
+  task: string;
+  policy: EpisodePolicy;
+  /** Layout seeds are firstSeed, firstSeed + 1, …, firstSeed + episodes − 1. */
+  firstSeed: number;
+  episodes: number;
+  /** Total actions over all episodes. */
+  steps: number;
+  successRate: number;
+  /** [H, W, 3]. */
+  imageShape: [number, number, number];
+  proprioDim: number;
+  actionDim: number;
+  actionBounds: { low: number[]; high: number[] };
+  stats: { proprio: FeatureStats; actions: FeatureStats; pixels: FeatureStats };
+  shards: ShardEntry[];
+  /** Little-endian raw arrays inside msgpack `bin` fields; see sim/episode.ts for shapes. */
+  encoding: 'msgpack-bin-le';
+}
