@@ -1,8 +1,8 @@
+import { createRng, type Rng } from '../common/rng.ts';
 import type { DType } from './dtype.ts';
 import type { Attr, Dim, Graph, GraphNode, TensorData } from './graph.ts';
 import { type Init, initTensor } from './init.ts';
 import { NnError } from './nn-error.ts';
-import { Rng } from './rng.ts';
 import { inferNode, inferShapes } from './shape-inference.ts';
 import type { ShapeInfo } from './shape-info.ts';
 import { infoOfTensor } from './shape-rules-tensor.ts';
@@ -32,7 +32,7 @@ export class GraphBuilder {
     this.shapes = new Map();
     this.taken = new Set();
     this.dtype = options.dtype ?? 'float32';
-    this.rng = new Rng(options.seed ?? 0);
+    this.rng = createRng(options.seed ?? 0);
   }
 
   /** Continues building on a copy of an existing graph (e.g. to append a loss to an imported model). */
@@ -44,6 +44,7 @@ export class GraphBuilder {
       outputs: [...graph.outputs],
       initializers: new Map(graph.initializers),
     });
+    for (const node of graph.nodes) b.taken.add(node.name);
     for (const [k, v] of inferShapes(graph)) {
       b.shapes.set(k, v);
       b.taken.add(k);

@@ -1,22 +1,9 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from '../common/atomic-write.ts';
 import type { TensorData } from './graph.ts';
 import { NnError } from './nn-error.ts';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsContent } from './safetensors.ts';
-
-/** Writes a file atomically: temp file, fsync, rename. */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path);
-}
 
 /** Reads a whole file, turning a missing file into a BAD_FILE error that names the path. */
 export async function readFileBytes(path: string): Promise<Uint8Array> {
@@ -33,7 +20,8 @@ export async function saveSafetensors(
   tensors: Map<string, TensorData>,
   metadata: Record<string, string> = {},
 ): Promise<void> {
-  await writeFileAtomic(path, encodeSafetensors(tensors, metadata));
+  await mkdir(dirname(path), { recursive: true });
+  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
 /** Loads a safetensors file. */

@@ -67,7 +67,10 @@ const gemmRule: GradRule = (c) => {
 // x̂ = (x − μ)·r, y = x̂·γ + β; dx = r·(g − mean(g) − x̂·mean(g·x̂)) with g = dy·γ (means over the normalised axes)
 const layerNorm: GradRule = (c) => {
   const [x, gamma, dy] = [input(c, 0), input(c, 1), dy0(c)];
-  const [, mean, invStd] = c.withOutputs(3);
+  const [mean, invStd] = c
+    .withOutputs(3)
+    .slice(1)
+    .map((t) => (t.dtype === x.dtype ? t : t.cast(x.dtype)));
   const start =
     attrInt(c.node, 'axis', -1) < 0 ? attrInt(c.node, 'axis', -1) + x.rank : attrInt(c.node, 'axis', -1);
   const normAxes = x.dims.map((_, i) => i).slice(start);

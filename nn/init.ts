@@ -1,7 +1,7 @@
+import type { Rng } from '../common/rng.ts';
 import { allocate, type DType } from './dtype.ts';
 import { type Dim, sizeOf, type TensorData } from './graph.ts';
 import { NnError } from './nn-error.ts';
-import type { Rng } from './rng.ts';
 
 /** How a parameter starts: constant, N(0, std²), or Kaiming-uniform over its fan-in (PyTorch's Linear default). */
 export type Init =
@@ -27,7 +27,7 @@ export function initTensor(
   else if (init.kind === 'kaiming-uniform') {
     // kaiming_uniform_(a=√5) bound = 1/√fan_in, as torch.nn.Linear and torch.nn.Conv2d
     const bound = 1 / Math.sqrt(init.fanIn);
-    for (let i = 0; i < data.length; i++) data[i] = (2 * rng.uniform() - 1) * bound;
+    for (let i = 0; i < data.length; i++) data[i] = rng.uniform(-bound, bound);
   }
   return { dtype, dims: [...dims], data };
 }

@@ -1,4 +1,5 @@
-import { readFileBytes, writeFileAtomic } from './files.ts';
+import { writeFileAtomic } from '../common/atomic-write.ts';
+import { readFileBytes } from './files.ts';
 import type { Graph } from './graph.ts';
 import { decodeOnnx } from './onnx-decode.ts';
 import { encodeOnnx } from './onnx-encode.ts';
@@ -13,5 +14,5 @@ export async function loadOnnxFile(path: string): Promise<Graph> {
 
 /** Saves a graph as an ONNX (opset 17) file, atomically. */
 export async function saveOnnxFile(path: string, graph: Graph): Promise<void> {
-  await writeFileAtomic(path, encodeOnnx(graph));
+  writeFileAtomic(path, encodeOnnx(graph));
 }

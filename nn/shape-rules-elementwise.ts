@@ -86,10 +86,12 @@ export const elementwiseRules: Record<string, ShapeRule> = {
     const axis = attrInt(node, 'axis', -1);
     const a = axis < 0 ? axis + x.dims.length : axis;
     const statDims = x.dims.map((d, i) => (i < a ? d : 1));
+    // Mean and InvStdDev are float32 under the default stash_type 1
+    const stash = onnxDtypes[attrInt(node, 'stash_type', 1)] ?? 'float32';
     return [
       { dtype: x.dtype, dims: x.dims },
-      { dtype: x.dtype, dims: statDims },
-      { dtype: x.dtype, dims: statDims },
+      { dtype: stash, dims: statDims },
+      { dtype: stash, dims: statDims },
     ];
   },
 };
