@@ -19,11 +19,16 @@ const subcommands: Record<string, { summary: string; load: () => Promise<Command
 /** `goalserve sim <dataset|render|expert>`: the tabletop simulator's commands. */
 export async function runSim(args: string[]): Promise<number> {
   const [name, ...rest] = args;
+  const list = Object.entries(subcommands).map(([n, s]) => `  ${n.padEnd(8)} ${s.summary}`);
+  const usage = `usage: goalserve sim <subcommand> [options]\n${list.join('\n')}`;
+  if (name === '--help' || name === '-h') {
+    console.log(usage);
+    return 0;
+  }
   const sub = name === undefined ? undefined : subcommands[name];
   if (sub === undefined) {
-    const list = Object.entries(subcommands).map(([n, s]) => `  ${n.padEnd(8)} ${s.summary}`);
     const what = name === undefined ? 'missing subcommand' : `unknown subcommand '${name}'`;
-    throw new UsageError(`sim: ${what}\n\nusage: goalserve sim <subcommand> [options]\n${list.join('\n')}`);
+    throw new UsageError(`sim: ${what}\n\n${usage}`);
   }
   return (await sub.load())(rest);
 }

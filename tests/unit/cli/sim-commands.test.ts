@@ -79,6 +79,12 @@ describe('goalserve sim', () => {
     expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).episodes).toBe(3);
   });
 
+  it('--help lists the subcommands', async () => {
+    const { status, stdout } = await run('sim', '--help');
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/dataset[\s\S]*render[\s\S]*expert/);
+  });
+
   it.each([
     [['sim'], /missing subcommand/],
     [['sim', 'fly'], /unknown subcommand 'fly'/],
@@ -102,6 +108,14 @@ describe('goalserve sim', () => {
     const { status, stderr } = await run(...argv);
     expect(status).toBe(2);
     expect(stderr).toMatch(message);
+  });
+});
+
+describe('goalserve serve', () => {
+  it('says plainly that no model is shipped yet and fails, rather than pretending to serve', async () => {
+    const { status, stderr } = await run('serve', '--model', join(root, 'no-such-model'));
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/no model package at .*no-such-model/);
   });
 });
 
