@@ -74,4 +74,9 @@ export const elementwiseGradRules: Record<string, GradRule> = {
     const dot = dy0(c).mul(y).sum([axis], true);
     return [y.mul(dy0(c).sub(dot))];
   },
+  // y = x − logΣexp(x): dx = dy − exp(y)·Σ_axis dy
+  LogSoftmax: (c) => {
+    const axis = attrInt(c.node, 'axis', -1);
+    return [dy0(c).sub(c.y[0].exp().mul(dy0(c).sum([axis], true)))];
+  },
 };

@@ -154,3 +154,8 @@ export function mseLoss(pred: Tensor, target: Tensor): Tensor {
   const diff = pred.sub(target);
   return diff.mul(diff).mean();
 }
+
+/** Cross-entropy with one-hot (or soft) targets, a scalar: mean over rows of −Σ target·log_softmax(logits). */
+export function crossEntropyLoss(logits: Tensor, target: Tensor): Tensor {
+  return logits.logSoftmax(-1).mul(target).sum([-1]).mean().neg();
+}

@@ -57,6 +57,7 @@ export const elementwiseRules: Record<string, ShapeRule> = {
   Relu: same,
   Erf: same,
   Softmax: same,
+  LogSoftmax: same,
   Trilu: same,
   Not: same,
   Add: binary(false),

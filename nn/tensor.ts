@@ -89,6 +89,11 @@ export class Tensor {
     return this.b.op1('Softmax', [this], { axis: attr.int(axis) });
   }
 
+  /** Log-softmax along one axis (default last). */
+  logSoftmax(axis = -1): Tensor {
+    return this.b.op1('LogSoftmax', [this], { axis: attr.int(axis) });
+  }
+
   /** Reshape; 0 copies the input dim (keeps a symbolic batch), −1 is inferred. */
   reshape(dims: number[]): Tensor {
     return this.b.op1('Reshape', [this, this.b.ints(dims)]);

@@ -1,0 +1,90 @@
+import { Observable } from 'rxjs';
+import { createRng, deriveSeed } from '../common/rng.ts';
+import { saveCheckpoint } from './checkpoint.ts';
+import type { TensorData } from './graph.ts';
+import { NnError } from './nn-error.ts';
+import type { Trainer } from './trainer.ts';
+
+/** A finite dataset addressed by sample index; `batch` assembles the graph inputs for some samples. */
+export interface Dataset {
+  size: number;
+  batch(indices: Int32Array): Record<string, TensorData>;
+}
+
+/** Options of `train`. */
+export interface TrainLoopOptions {
+  batchSize: number;
+  /** Train until the trainer has taken this many steps (so a resumed run stops at the same place). */
+  steps: number;
+  /** Seed of the data order; epoch e uses a permutation seeded by (seed, e). */
+  seed: number;
+  signal?: AbortSignal;
+  /** Save a resumable checkpoint here every `checkpointEvery` steps and at the end. */
+  checkpointPath?: string;
+  checkpointEvery?: number;
+}
+
+/** Progress after one step. */
+export interface TrainProgress {
+  step: number;
+  epoch: number;
+  loss: number;
+  lr: number;
+  gradNorm: number;
+  samplesPerSec: number;
+}
+
+/** Indices of the samples in global step `step` (0-based): seeded per-epoch shuffles, last partial batch dropped. */
+export function batchIndices(step: number, size: number, batchSize: number, seed: number): Int32Array {
+  const perEpoch = Math.floor(size / batchSize);
+  if (perEpoch === 0)
+    throw new NnError('BAD_ARGUMENT', `dataset of ${size} samples is smaller than batch size ${batchSize}`);
+  const epoch = Math.floor(step / perEpoch);
+  const rng = createRng(deriveSeed(seed, epoch));
+  const order = Int32Array.from({ length: size }, (_, i) => i);
+  for (let i = size - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const start = (step % perEpoch) * batchSize;
+  return order.subarray(start, start + batchSize);
+}
+
+/**
+ * Trains until `steps`, emitting progress per step; cold (runs per subscription), stops on unsubscribe,
+ * errors with the signal's reason when aborted. The data order depends only on (seed, step), so a trainer
+ * restored from a checkpoint continues the same curve.
+ */
+export function train(trainer: Trainer, data: Dataset, options: TrainLoopOptions): Observable<TrainProgress> {
+  return new Observable<TrainProgress>((subscriber) => {
+    let stopped = false;
+    const run = async () => {
+      const perEpoch = Math.floor(data.size / options.batchSize);
+      while (!stopped && trainer.step < options.steps) {
+        options.signal?.throwIfAborted();
+        const started = performance.now();
+        const batch = data.batch(batchIndices(trainer.step, data.size, options.batchSize, options.seed));
+        const r = await trainer.trainStep(batch);
+        const seconds = (performance.now() - started) / 1000;
+        const every = options.checkpointEvery ?? 0;
+        if (options.checkpointPath && every > 0 && r.step % every === 0)
+          await saveCheckpoint(options.checkpointPath, trainer);
+        if (stopped) return;
+        subscriber.next({
+          ...r,
+          epoch: Math.floor((r.step - 1) / perEpoch),
+          samplesPerSec: options.batchSize / seconds,
+        });
+      }
+      if (stopped) return;
+      if (options.checkpointPath) await saveCheckpoint(options.checkpointPath, trainer);
+      subscriber.complete();
+    };
+    run().catch((error) => {
+      if (!stopped) subscriber.error(error);
+    });
+    return () => {
+      stopped = true;
+    };
+  });
+}
