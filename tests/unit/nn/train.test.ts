@@ -13,7 +13,7 @@ import { batchIndices, type TrainProgress, train } from '../../../nn/train-loop.
 import { Trainer } from '../../../nn/trainer.ts';
 import { previousTokenTask, quadrantTask, sineRegression, type Task } from './tasks.ts';
 
-async function fit(
+async function trainTask(
   task: Task,
   steps: number,
   peakLr: number,
@@ -47,7 +47,7 @@ async function accuracy(task: Task, trainer: Trainer): Promise<number> {
 describe('training converges', () => {
   it('fits y = sin(3x) with an MLP', async () => {
     const task = sineRegression(32);
-    const { trainer, log } = await fit(task, 400, 1e-2);
+    const { trainer, log } = await trainTask(task, 400, 1e-2);
     expect(log).toHaveLength(400);
     const tail = log.slice(-20).reduce((s, p) => s + p.loss, 0) / 20;
     expect(log[0].loss).toBeGreaterThan(0.1);
@@ -57,14 +57,14 @@ describe('training converges', () => {
 
   it('teaches a causal transformer to output the previous token', async () => {
     const task = previousTokenTask(32);
-    const { trainer } = await fit(task, 300, 1e-2);
+    const { trainer } = await trainTask(task, 300, 1e-2);
     expect(await accuracy(task, trainer)).toBeGreaterThan(0.95);
     await trainer.release();
   });
 
   it('teaches a conv encoder which quadrant holds a bright square', async () => {
     const task = quadrantTask(32);
-    const { trainer } = await fit(task, 150, 1e-2);
+    const { trainer } = await trainTask(task, 150, 1e-2);
     expect(await accuracy(task, trainer)).toBeGreaterThan(0.95);
     await trainer.release();
   });
@@ -108,7 +108,7 @@ describe('train loop', () => {
       train(second, task.data, { batchSize: 32, steps: 30, seed: 4 }).pipe(toArray()),
     );
     expect(resumed.map((p) => p.step)).toEqual(rest.map((p) => p.step));
-    resumed.forEach((p, i) => expect(p.loss).toBeCloseTo(rest[i].loss, 6));
+    for (const [i, p] of resumed.entries()) expect(p.loss).toBeCloseTo(rest[i].loss, 6);
     expect(full).toHaveLength(15);
     await first.release();
     await second.release();
