@@ -7,9 +7,11 @@ export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
 /** What a schedule needs: n steps from sigmaMax down to sigmaMin, and Karras' ρ. */
 export interface ScheduleOptions {
   schedule: ScheduleName;
+  /** σ levels before the final 0; also the network evaluations of DDIM. */
   steps: number;
   sigmaMin: number;
   sigmaMax: number;
+  /** Karras exponent ρ (BESO 5, k-diffusion 7); the other schedules ignore it. */
   rho: number;
 }
 

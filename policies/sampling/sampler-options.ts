@@ -1,17 +1,10 @@
 import { PolicyError } from '../policy-error.ts';
-import { SCHEDULE_NAMES, type ScheduleName, type ScheduleOptions } from './noise-schedule.ts';
+import { SCHEDULE_NAMES, type ScheduleOptions } from './noise-schedule.ts';
 import { SAMPLER_NAMES, type SamplerName } from './samplers.ts';
 
 /** How to draw one action chunk: which sampler walks which schedule, and the guidance scale λ. */
 export interface SamplerOptions extends ScheduleOptions {
   sampler: SamplerName;
-  schedule: ScheduleName;
-  /** Network evaluations for DDIM; σ levels before the final 0 for every sampler. */
-  steps: number;
-  sigmaMin: number;
-  sigmaMax: number;
-  /** Karras schedule exponent ρ (BESO 5, k-diffusion 7); ignored by the other schedules. */
-  rho: number;
   /** Classifier-free guidance λ: 0 goal-free, 1 goal-conditioned, above 1 goal emphasised. */
   guidance: number;
 }

@@ -5,7 +5,7 @@ const worked: Omit<ScheduleOptions, 'schedule'> = { steps: 3, sigmaMin: 0.005, s
 
 function expectSchedule(actual: Float64Array, expected: number[], digits: number): void {
   expect(actual).toHaveLength(expected.length);
-  expected.forEach((value, i) => expect(actual[i]).toBeCloseTo(value, digits));
+  for (const [i, value] of expected.entries()) expect(actual[i]).toBeCloseTo(value, digits);
 }
 
 describe('noise schedules', () => {
@@ -24,7 +24,7 @@ describe('noise schedules', () => {
   it('space the exponential schedule evenly in ln σ', () => {
     const sigmas = createNoiseSchedule({ ...worked, steps: 6, sigmaMax: 80, schedule: 'exponential' });
     const ratios = Array.from({ length: 5 }, (_, i) => sigmas[i + 1] / sigmas[i]);
-    ratios.forEach((ratio) => expect(ratio).toBeCloseTo((0.005 / 80) ** (1 / 5), 12));
+    for (const ratio of ratios) expect(ratio).toBeCloseTo((0.005 / 80) ** (1 / 5), 12);
   });
 
   it('put a single step at σ_max', () => {
