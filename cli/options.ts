@@ -37,3 +37,39 @@ export function readRequiredOption(name: string, raw: string | undefined): strin
   if (raw === undefined || raw === '') throw new UsageError(`--${name} is required`);
   return raw;
 }
+
+/**
+ * Rewrites `--name a b c` (several values after one flag, as in `--data dir1 dir2`) into repeated
+ * `--name a --name b --name c`, so parseArgs can read it as a `multiple` option.
+ */
+export function spreadListOption(args: string[], name: string): string[] {
+  const flag = `--${name}`;
+  const out: string[] = [];
+  let inList = false;
+  for (const arg of args) {
+    if (arg.startsWith('--')) {
+      inList = arg === flag;
+      if (!inList) out.push(arg);
+    } else {
+      if (inList) out.push(flag);
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+/** Reads a number option in a range; `fallback` is used when the option is absent. */
+export function readNumberOption(
+  name: string,
+  raw: string | undefined,
+  range: { min: number; max: number; fallback: number },
+): number {
+  if (raw === undefined) return range.fallback;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value))
+    throw new UsageError(`--${name}: expected a number, got '${raw}'`);
+  if (value < range.min || value > range.max) {
+    throw new UsageError(`--${name}: expected ${range.min}..${range.max}, got ${value}`);
+  }
+  return value;
+}

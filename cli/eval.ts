@@ -1,0 +1,70 @@
+import { BesoPolicy } from '../policies/beso/beso-policy.ts';
+import { validateSamplerOptions } from '../policies/sampling/sampler-options.ts';
+import { SAMPLER_NAMES } from '../policies/sampling/samplers.ts';
+import { evaluatePolicy } from '../training/evaluate-policy.ts';
+import { createFilmStrip } from './film-strip.ts';
+import { parseCommandOptions, readIntegerOption, readNumberOption, readRequiredOption } from './options.ts';
+import { readTaskOption } from './task-option.ts';
+import { UsageError } from './usage-error.ts';
+
+/**
+ * `goalserve eval --model PKG --task T --episodes N --seed S [--json] [--sampler --steps --guidance
+ * --actions-per-chunk --strip F.png]`: closed-loop success and chunk latency in the simulator.
+ */
+export async function runEval(args: string[]): Promise<number> {
+  const o = parseCommandOptions('eval', args, {
+    model: { type: 'string' },
+    task: { type: 'string' },
+    episodes: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    sampler: { type: 'string' },
+    steps: { type: 'string' },
+    guidance: { type: 'string' },
+    'actions-per-chunk': { type: 'string' },
+    strip: { type: 'string' },
+  });
+  const model = readRequiredOption('model', o.model);
+  const task = readTaskOption(o.task);
+  if (o.sampler !== undefined && !SAMPLER_NAMES.includes(o.sampler as never)) {
+    throw new UsageError(`--sampler: expected one of ${SAMPLER_NAMES.join(', ')}, got '${o.sampler}'`);
+  }
+  const episodes = readIntegerOption('episodes', o.episodes, { min: 1, max: 100_000, fallback: 100 });
+  const seed = readIntegerOption('seed', o.seed, { min: 0, max: 2 ** 31, fallback: 1000 });
+  const policy = await BesoPolicy.load(model);
+  const defaults = policy.manifest.sampler;
+  const sampler = validateSamplerOptions({
+    ...defaults,
+    ...(o.sampler === undefined ? {} : { sampler: o.sampler as never }),
+    steps: readIntegerOption('steps', o.steps, { min: 1, max: 1000, fallback: defaults.steps }),
+    guidance: readNumberOption('guidance', o.guidance, { min: 0, max: 100, fallback: defaults.guidance }),
+  });
+  const actionsPerChunk = readIntegerOption('actions-per-chunk', o['actions-per-chunk'], {
+    min: 1,
+    max: policy.manifest.action.chunk,
+    fallback: policy.manifest.actionsPerChunk,
+  });
+  const strip = o.strip === undefined ? undefined : createFilmStrip(policy.manifest.image.size);
+  try {
+    const result = await evaluatePolicy(policy, {
+      task,
+      episodes,
+      seed,
+      sampler,
+      actionsPerChunk,
+      onFirstEpisodeFrame: strip?.add,
+    });
+    if (strip !== undefined && o.strip !== undefined) await strip.write(o.strip);
+    console.log(o.json ? JSON.stringify(result) : formatResult(result));
+    return 0;
+  } finally {
+    await policy.release();
+  }
+}
+
+function formatResult(r: Awaited<ReturnType<typeof evaluatePolicy>>): string {
+  return [
+    `${r.task}: success ${(100 * r.success).toFixed(1)}% over ${r.episodes} episodes, mean ${r.meanSteps.toFixed(1)} steps`,
+    `chunk latency p50 ${r.chunkLatencyMsP50} ms, p99 ${r.chunkLatencyMsP99} ms (${r.sampler}, ${r.steps} steps, λ=${r.guidance}, ${r.actionsPerChunk} actions/chunk)`,
+  ].join('\n');
+}

@@ -1,0 +1,129 @@
+import { createRng, deriveSeed, type Rng } from '../common/rng.ts';
+import type { TensorData } from '../nn/graph.ts';
+import type { Dataset } from '../nn/train-loop.ts';
+import { BESO_TENSORS, type BesoArchitecture } from '../policies/beso/beso-config.ts';
+import { normalizeFrame } from '../policies/image-normalizer.ts';
+import { computeEdmCoefficients } from '../policies/sampling/edm-preconditioning.ts';
+import { createTrainingSigmaSampler } from '../policies/sampling/training-sigma.ts';
+import type { EpisodeRecord } from '../sim/episode.ts';
+import { BESO_TRAINING_TENSORS } from './beso-training-graph.ts';
+import type { EpisodeStore } from './episode-store.ts';
+
+/** How training samples are drawn; see METHODS.md (BESO, Training). */
+export interface BesoSampling {
+  /** Probability that the goal is replaced by the null goal (whole-goal dropout for guidance). */
+  goalDropout: number;
+  /** Probability that the hindsight goal is the episode's last frame rather than a uniform future one. */
+  finalGoalShare: number;
+  /** Bounds of the truncated log-logistic training σ. */
+  sigmaMin: number;
+  sigmaMax: number;
+}
+
+/** The defaults of `goalserve train beso`. */
+export const DEFAULT_BESO_SAMPLING: BesoSampling = {
+  goalDropout: 0.1,
+  finalGoalShare: 0.5,
+  sigmaMin: 0.001,
+  sigmaMax: 80,
+};
+
+/**
+ * Training samples for BESO: one per (episode, step t). A sample holds the W frames and proprio up to t,
+ * the next H actions (zero-padded past the end: the robot holds still after success), a hindsight goal
+ * frame from the same episode's future, and EDM-preconditioned noisy actions with their target. The
+ * noise, σ, goal and dropout of a sample depend only on (seed, training step, slot), so a resumed run
+ * draws the same batches.
+ */
+export function createBesoDataset(
+  store: EpisodeStore,
+  arch: BesoArchitecture,
+  sampling: BesoSampling,
+  seed: number,
+  stepOf: () => number,
+): Dataset {
+  const starts: { episode: EpisodeRecord; t: number }[] = [];
+  for (const episode of store.episodes) {
+    // Play episodes end at the horizon, not at a resting goal: only use steps with a full chunk ahead.
+    const last = episode.policy === 'play' ? episode.steps - arch.chunk : episode.steps - 1;
+    for (let t = 0; t <= last; t++) starts.push({ episode, t });
+  }
+  const sigmaOf = createTrainingSigmaSampler(sampling);
+  const frameSize = 3 * arch.imageSize * arch.imageSize;
+  const perSample = arch.window + 1;
+  const { low, high } = store.actionBounds;
+
+  return {
+    size: starts.length,
+    batch(indices) {
+      const n = indices.length;
+      const frames = new Float32Array(n * perSample * frameSize);
+      const goalKeep = new Float32Array(n);
+      const proprio = new Float32Array(n * arch.window * arch.proprioDim);
+      const scaled = new Float32Array(n * arch.chunk * arch.actionDim);
+      const noiseLevel = new Float32Array(n);
+      const target = new Float32Array(n * arch.chunk * arch.actionDim);
+      const step = stepOf();
+      indices.forEach((index, slot) => {
+        const { episode, t } = starts[index];
+        const rng = createRng(deriveSeed(seed, step, slot));
+        for (let k = 0; k < arch.window; k++) {
+          const frameIndex = Math.max(0, t - arch.window + 1 + k);
+          normalizeFrame(
+            frameAt(episode, frameIndex, frameSize),
+            store.pixels,
+            frames,
+            (slot * perSample + k) * frameSize,
+          );
+          for (let p = 0; p < arch.proprioDim; p++) {
+            const value = episode.proprio[frameIndex * arch.proprioDim + p];
+            proprio[(slot * arch.window + k) * arch.proprioDim + p] =
+              (value - store.proprio.mean[p]) / store.proprio.std[p];
+          }
+        }
+        const goalIndex = pickGoalIndex(episode.steps, t, sampling.finalGoalShare, rng);
+        normalizeFrame(
+          frameAt(episode, goalIndex, frameSize),
+          store.pixels,
+          frames,
+          (slot * perSample + arch.window) * frameSize,
+        );
+        goalKeep[slot] = rng.next() < sampling.goalDropout ? 0 : 1;
+
+        const sigma = sigmaOf(rng);
+        const { cSkip, cOut, cIn, cNoise } = computeEdmCoefficients(sigma, arch.sigmaData);
+        noiseLevel[slot] = cNoise;
+        for (let h = 0; h < arch.chunk; h++) {
+          for (let a = 0; a < arch.actionDim; a++) {
+            const raw = t + h < episode.steps ? episode.actions[(t + h) * arch.actionDim + a] : 0;
+            const clean = ((raw - low[a]) / (high[a] - low[a])) * 2 - 1;
+            const noisy = clean + sigma * rng.normal();
+            const k = (slot * arch.chunk + h) * arch.actionDim + a;
+            scaled[k] = cIn * noisy;
+            target[k] = (clean - cSkip * noisy) / cOut;
+          }
+        }
+      });
+      const names = BESO_TENSORS.denoiser;
+      const tensor = (dims: number[], data: Float32Array): TensorData => ({ dtype: 'float32', dims, data });
+      return {
+        [BESO_TRAINING_TENSORS.frames]: tensor([n * perSample, 3, arch.imageSize, arch.imageSize], frames),
+        [BESO_TRAINING_TENSORS.goalKeep]: tensor([n, 1], goalKeep),
+        [names.proprio]: tensor([n, arch.window, arch.proprioDim], proprio),
+        [names.scaledActions]: tensor([n, arch.chunk, arch.actionDim], scaled),
+        [names.noiseLevel]: tensor([n], noiseLevel),
+        [BESO_TRAINING_TENSORS.target]: tensor([n, arch.chunk, arch.actionDim], target),
+      };
+    },
+  };
+}
+
+/** Hindsight "future" goal (Reuss et al. 2023): the last frame with probability `finalShare`, else uniform over (t, T]. */
+function pickGoalIndex(steps: number, t: number, finalShare: number, rng: Rng): number {
+  if (rng.next() < finalShare) return steps;
+  return t + 1 + rng.int(steps - t);
+}
+
+function frameAt(episode: EpisodeRecord, index: number, frameSize: number): Uint8Array {
+  return episode.frames.subarray(index * frameSize, (index + 1) * frameSize);
+}
