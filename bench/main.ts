@@ -1,6 +1,8 @@
 /** `npm run bench -- <name>`: runs one benchmark suite and prints JSON lines to record in BENCHMARKS.md. */
 const suites: Record<string, () => Promise<() => Promise<void>>> = {
   sim: async () => (await import('./sim.ts')).runSimBench,
+  nn: async () => (await import('./nn.ts')).runNnBench,
+  beso: async () => (await import('./beso.ts')).runBesoBench,
 };
 
 const name = process.argv[2];

@@ -48,11 +48,6 @@ export function dtypeFromOnnx(code: number, where: string): DType {
   return found;
 }
 
-/** Bytes per element. */
-export function byteSize(dtype: DType): number {
-  return byteSizes[dtype];
-}
-
 /** True for floating-point dtypes (the ones gradients flow through). */
 export function isFloat(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64' || dtype === 'float16';

@@ -76,14 +76,6 @@ export function attrInts(node: GraphNode, name: string, fallback?: number[]): nu
   return a.value;
 }
 
-/** Reads a string attribute, or `fallback` when absent. */
-export function attrString(node: GraphNode, name: string, fallback: string): string {
-  const a = node.attrs[name];
-  if (a === undefined) return fallback;
-  if (a.kind !== 'string') throw badAttr(node, name, 'string', a.kind);
-  return a.value;
-}
-
 function badAttr(node: GraphNode, name: string, expected: string, got: string): NnError {
   return new NnError(
     'BAD_GRAPH',

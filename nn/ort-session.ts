@@ -9,6 +9,7 @@ export interface OrtSessionOptions {
   executionProviders: string[];
   /** Threads inside one op (the CPU provider's matmuls). */
   intraOpThreads: number;
+  /** ORT's extended fusions (e.g. QuickGelu) have float32-only CPU kernels: run float64 graphs at 'basic'. */
   graphOptimization: 'disabled' | 'basic' | 'extended' | 'all';
 }
 

@@ -8,11 +8,6 @@ export function scalar(dtype: DType, value: number): TensorData {
   return { dtype, dims: [], data };
 }
 
-/** A float32 tensor from dims and values (values are copied). */
-export function float32(dims: number[], values: ArrayLike<number>): TensorData {
-  return { dtype: 'float32', dims, data: Float32Array.from(values) };
-}
-
 /** A tensor with every element equal to `value`. */
 export function filled(dtype: DType, dims: number[], value: number): TensorData {
   const t = zeros(dtype, dims);

@@ -1,6 +1,7 @@
 import type { GraphBuilder } from './builder.ts';
 import { type DType, onnxTypeCode } from './dtype.ts';
 import { attr, type Dim } from './graph.ts';
+import { NnError } from './nn-error.ts';
 import { scalar } from './tensor-data.ts';
 
 /** A right-hand operand: another tensor or a number (a scalar constant of the left operand's dtype). */
@@ -23,7 +24,8 @@ export class Tensor {
   /** Size of one dim, negative indices from the end; throws when it is symbolic. */
   dim(i: number): number {
     const d = this.dims[i < 0 ? i + this.dims.length : i];
-    if (typeof d !== 'number') throw new Error(`tensor '${this.name}' dim ${i} is symbolic (${d})`);
+    if (typeof d !== 'number')
+      throw new NnError('SHAPE_MISMATCH', `tensor '${this.name}': dim ${i} must be static, got ${d}`);
     return d;
   }
 
