@@ -6,7 +6,7 @@ import { normalizeFrame } from '../policies/image-normalizer.ts';
 import { computeEdmCoefficients } from '../policies/sampling/edm-preconditioning.ts';
 import { createTrainingSigmaSampler } from '../policies/sampling/training-sigma.ts';
 import type { EpisodeRecord } from '../sim/episode.ts';
-import { BESO_TRAINING_TENSORS } from './beso-training-graph.ts';
+import { BESO_TRAINING_TENSORS, PROBED_STATE_DIM } from './beso-training-graph.ts';
 import type { EpisodeStore } from './episode-store.ts';
 
 /** How training samples are drawn; see METHODS.md (BESO, Training). */
@@ -18,6 +18,8 @@ export interface BesoSampling {
   /** Bounds of the truncated log-logistic training σ. */
   sigmaMin: number;
   sigmaMax: number;
+  /** Weight of the auxiliary state-probe loss on the encoder (see buildBesoTrainingGraph). */
+  probeWeight: number;
 }
 
 /** The defaults of `goalserve train beso`. */
@@ -26,6 +28,7 @@ export const DEFAULT_BESO_SAMPLING: BesoSampling = {
   finalGoalShare: 0.5,
   sigmaMin: 0.001,
   sigmaMax: 80,
+  probeWeight: 1,
 };
 
 /**
@@ -63,18 +66,25 @@ export function createBesoDataset(
       const scaled = new Float32Array(n * arch.chunk * arch.actionDim);
       const noiseLevel = new Float32Array(n);
       const target = new Float32Array(n * arch.chunk * arch.actionDim);
+      const frameStates = new Float32Array(n * perSample * PROBED_STATE_DIM);
+      const frameStateMask = new Float32Array(n * perSample * PROBED_STATE_DIM);
+      /** Writes frame `frameIndex` of an episode into frame slot `frameSlot`, with its probe targets. */
+      const putFrame = (episode: EpisodeRecord, frameIndex: number, frameSlot: number) => {
+        normalizeFrame(frameAt(episode, frameIndex, frameSize), store.pixels, frames, frameSlot * frameSize);
+        const stateDim = episode.goalState.length;
+        for (let k = 0; k < Math.min(stateDim, PROBED_STATE_DIM); k++) {
+          frameStates[frameSlot * PROBED_STATE_DIM + k] =
+            (episode.states[frameIndex * stateDim + k] - 0.5) * 4;
+          frameStateMask[frameSlot * PROBED_STATE_DIM + k] = 1;
+        }
+      };
       const step = stepOf();
       indices.forEach((index, slot) => {
         const { episode, t } = starts[index];
         const rng = createRng(deriveSeed(seed, step, slot));
         for (let k = 0; k < arch.window; k++) {
           const frameIndex = Math.max(0, t - arch.window + 1 + k);
-          normalizeFrame(
-            frameAt(episode, frameIndex, frameSize),
-            store.pixels,
-            frames,
-            (slot * perSample + k) * frameSize,
-          );
+          putFrame(episode, frameIndex, slot * perSample + k);
           for (let p = 0; p < arch.proprioDim; p++) {
             const value = episode.proprio[frameIndex * arch.proprioDim + p];
             proprio[(slot * arch.window + k) * arch.proprioDim + p] =
@@ -82,12 +92,7 @@ export function createBesoDataset(
           }
         }
         const goalIndex = pickGoalIndex(episode.steps, t, sampling.finalGoalShare, rng);
-        normalizeFrame(
-          frameAt(episode, goalIndex, frameSize),
-          store.pixels,
-          frames,
-          (slot * perSample + arch.window) * frameSize,
-        );
+        putFrame(episode, goalIndex, slot * perSample + arch.window);
         goalKeep[slot] = rng.next() < sampling.goalDropout ? 0 : 1;
 
         const sigma = sigmaOf(rng);
@@ -113,6 +118,8 @@ export function createBesoDataset(
         [names.scaledActions]: tensor([n, arch.chunk, arch.actionDim], scaled),
         [names.noiseLevel]: tensor([n], noiseLevel),
         [BESO_TRAINING_TENSORS.target]: tensor([n, arch.chunk, arch.actionDim], target),
+        [BESO_TRAINING_TENSORS.frameStates]: tensor([n * perSample, PROBED_STATE_DIM], frameStates),
+        [BESO_TRAINING_TENSORS.frameStateMask]: tensor([n * perSample, PROBED_STATE_DIM], frameStateMask),
       };
     },
   };

@@ -1,5 +1,5 @@
 import { GraphBuilder, type Model } from '../nn/builder.ts';
-import { mseLoss } from '../nn/layers.ts';
+import { linear, mseLoss } from '../nn/layers.ts';
 import type { BesoArchitecture } from '../policies/beso/beso-config.ts';
 import { declareActionInputs } from '../policies/beso/beso-graphs.ts';
 import { besoDenoiserNetwork, besoEncoder } from '../policies/beso/beso-network.ts';
@@ -12,15 +12,29 @@ export const BESO_TRAINING_TENSORS = {
   goalKeep: 'goal_keep',
   /** float32 [B, H, A]: EDM target (a − c_skip·x)/c_out. */
   target: 'target',
+  /** float32 [B·(W+1), 6]: simulator positions shown in each frame (pusher, block 0, block 1), (p − 0.5)·4. */
+  frameStates: 'frame_states',
+  /** float32 [B·(W+1), 6]: 1 where a position exists (a task with fewer blocks leaves zeros). */
+  frameStateMask: 'frame_state_mask',
   loss: 'loss',
 } as const;
 
+/** Number of positions a frame's state probe predicts: pusher and up to two blocks, x and y each. */
+export const PROBED_STATE_DIM = 6;
+
 /**
  * The end-to-end training graph: the encoder embeds observation and goal frames in one pass, the
- * goal embedding is zeroed where goal_keep = 0, and loss = mean((F − target)²) over every element
- * (BESO's objective, no extra σ weighting).
+ * goal embedding is zeroed where goal_keep = 0, and the loss is BESO's mean((F − target)²) over
+ * every element plus `probeWeight` × an auxiliary loss: a linear probe must read the simulator
+ * positions off each frame's embedding. The probe only shapes the encoder during training; it is
+ * not exported, and the policy sees images and proprioception only.
  */
-export function buildBesoTrainingGraph(arch: BesoArchitecture, batch: number, seed: number): Model {
+export function buildBesoTrainingGraph(
+  arch: BesoArchitecture,
+  batch: number,
+  seed: number,
+  probeWeight: number,
+): Model {
   const b = new GraphBuilder('beso_training', { seed });
   const names = BESO_TRAINING_TENSORS;
   const perSample = arch.window + 1;
@@ -28,13 +42,17 @@ export function buildBesoTrainingGraph(arch: BesoArchitecture, batch: number, se
   const goalKeep = b.input(names.goalKeep, [batch, 1]);
   const actionInputs = declareActionInputs(b, arch, batch);
   const target = b.input(names.target, [batch, arch.chunk, arch.actionDim]);
-  const embeddings = besoEncoder(frames, arch).reshape([batch, perSample, arch.embedDim]);
+  const frameStates = b.input(names.frameStates, [batch * perSample, PROBED_STATE_DIM]);
+  const frameStateMask = b.input(names.frameStateMask, [batch * perSample, PROBED_STATE_DIM]);
+  const frameEmbeddings = besoEncoder(frames, arch);
+  const probe = linear(frameEmbeddings, 'state_probe', PROBED_STATE_DIM).mul(frameStateMask);
+  const embeddings = frameEmbeddings.reshape([batch, perSample, arch.embedDim]);
   const observation = embeddings.slice([0], [arch.window], [1]);
   const goal = embeddings
     .slice([arch.window], [perSample], [1])
     .reshape([batch, arch.embedDim])
     .mul(goalKeep);
   const output = besoDenoiserNetwork({ ...actionInputs, goal, observation }, arch);
-  b.output(names.loss, mseLoss(output, target));
+  b.output(names.loss, mseLoss(output, target).add(mseLoss(probe, frameStates).mul(probeWeight)));
   return b.build();
 }

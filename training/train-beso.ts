@@ -44,7 +44,7 @@ export async function trainBeso(options: BesoTrainOptions): Promise<ModelManifes
     ...options.arch,
     imageSize: store.imageSize,
   };
-  const model = buildBesoTrainingGraph(arch, options.batch, options.seed);
+  const model = buildBesoTrainingGraph(arch, options.batch, options.seed, DEFAULT_BESO_SAMPLING.probeWeight);
   const trainer = await Trainer.create(model, {
     loss: 'loss',
     optimizer: { weightDecay: 0.05 },
@@ -78,6 +78,7 @@ export async function trainBeso(options: BesoTrainOptions): Promise<ModelManifes
     arch,
     store,
     sampler: { ...DEFAULT_SAMPLER_OPTIONS, sigmaMin: 0.05 },
-    actionsPerChunk: 8,
+    // Execute two thirds of each chunk, then re-plan from a fresh observation.
+    actionsPerChunk: Math.max(1, Math.round((2 * arch.chunk) / 3)),
   });
 }

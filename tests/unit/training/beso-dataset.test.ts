@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BesoArchitecture, DEFAULT_BESO_ARCHITECTURE } from '../../../policies/beso/beso-config.ts';
+import { computeEdmCoefficients } from '../../../policies/sampling/edm-preconditioning.ts';
+import { writeDataset } from '../../../sim/dataset-writer.ts';
+import { createBesoDataset, DEFAULT_BESO_SAMPLING } from '../../../training/beso-dataset.ts';
+import { type EpisodeStore, loadEpisodeStore } from '../../../training/episode-store.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'goalserve-beso-data-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const arch: BesoArchitecture = { ...DEFAULT_BESO_ARCHITECTURE, imageSize: 16, chunk: 4 };
+
+describe('BESO training samples', () => {
+  let store: EpisodeStore;
+  beforeAll(async () => {
+    writeDataset({ task: 'push1', episodes: 3, seed: 1, out: join(root, 'push1'), imageSize: 16 });
+    store = await loadEpisodeStore([join(root, 'push1')]);
+  });
+
+  it('hold one sample per step that has an action', () => {
+    const data = createBesoDataset(store, arch, DEFAULT_BESO_SAMPLING, 0, () => 0);
+    expect(data.size).toBe(store.episodes.reduce((n, e) => n + e.steps, 0));
+  });
+
+  it('carry EDM targets from which c_skip·x + c_out·target recovers the clean next actions', () => {
+    const data = createBesoDataset(store, arch, DEFAULT_BESO_SAMPLING, 0, () => 0);
+    const episode = store.episodes[0];
+    const t = 2;
+    const batch = data.batch(Int32Array.of(t));
+    const cNoise = batch.noise_level.data[0] as number;
+    const sigma = Math.exp(4 * cNoise);
+    const { cSkip, cOut, cIn } = computeEdmCoefficients(sigma, arch.sigmaData);
+    for (let k = 0; k < arch.chunk * arch.actionDim; k++) {
+      const x = (batch.scaled_actions.data[k] as number) / cIn;
+      const clean = cSkip * x + cOut * (batch.target.data[k] as number);
+      // Actions are in [−1, 1] with bounds [−1, 1], so min-max scaling leaves them unchanged.
+      expect(clean).toBeCloseTo(episode.actions[t * arch.actionDim + k], 4);
+    }
+  });
+
+  it('zero-pads actions past the end of an episode and repeats the first frame before its start', () => {
+    const data = createBesoDataset(store, arch, DEFAULT_BESO_SAMPLING, 0, () => 0);
+    const last = store.episodes[0].steps - 1;
+    const batch = data.batch(Int32Array.of(last, 0));
+    const sigma = Math.exp(4 * (batch.noise_level.data[0] as number));
+    const { cSkip, cOut, cIn } = computeEdmCoefficients(sigma, arch.sigmaData);
+    const padded = arch.actionDim; // the second action of the chunk lies past the end
+    const x = (batch.scaled_actions.data[padded] as number) / cIn;
+    expect(cSkip * x + cOut * (batch.target.data[padded] as number)).toBeCloseTo(0, 4);
+    const frameSize = 3 * 16 * 16;
+    const perSample = arch.window + 1;
+    const frames = batch.frames.data as Float32Array;
+    const second = (perSample + 0) * frameSize;
+    expect(frames.subarray(second, second + frameSize)).toEqual(
+      frames.subarray(second + frameSize, second + 2 * frameSize),
+    );
+  });
+
+  it('draw the same batch for the same (seed, step) and a different one for the next step', () => {
+    let step = 5;
+    const data = createBesoDataset(store, arch, DEFAULT_BESO_SAMPLING, 3, () => step);
+    const indices = Int32Array.of(0, 4, 9);
+    const a = data.batch(indices);
+    const b = data.batch(indices);
+    step = 6;
+    const c = data.batch(indices);
+    expect(a.target.data).toEqual(b.target.data);
+    expect(a.target.data).not.toEqual(c.target.data);
+  });
+
+  it('drop the goal for about 10 % of samples (classifier-free guidance)', () => {
+    const data = createBesoDataset(store, arch, DEFAULT_BESO_SAMPLING, 0, () => 0);
+    const n = Math.min(400, data.size);
+    const keep = data.batch(Int32Array.from({ length: n }, (_, i) => i % data.size)).goal_keep
+      .data as Float32Array;
+    const dropped = keep.filter((v) => v === 0).length / n;
+    expect(dropped).toBeGreaterThan(0.04);
+    expect(dropped).toBeLessThan(0.18);
+  });
+});
+
+describe('BESO state-probe targets', () => {
+  it('hold the simulator positions of each frame, scaled (p − 0.5)·4, masked to the task’s bodies', async () => {
+    const dir = join(root, 'probe');
+    writeDataset({ task: 'push1', episodes: 1, seed: 4, out: dir, imageSize: 16 });
+    const store = await loadEpisodeStore([dir]);
+    const data = createBesoDataset(store, arch, DEFAULT_BESO_SAMPLING, 0, () => 0);
+    const batch = data.batch(Int32Array.of(3));
+    const states = batch.frame_states.data as Float32Array;
+    const mask = batch.frame_state_mask.data as Float32Array;
+    const episode = store.episodes[0];
+    // Frame slot 0 is frame t − W + 1 = 2; push1 has a pusher and one block: 4 coordinates.
+    for (let k = 0; k < 4; k++) expect(states[k]).toBeCloseTo((episode.states[2 * 4 + k] - 0.5) * 4, 5);
+    expect(Array.from(mask.subarray(0, 6))).toEqual([1, 1, 1, 1, 0, 0]);
+  });
+});
