@@ -13,8 +13,12 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import('./eval.ts')).runEval,
   },
   serve: {
-    summary: 'serve a model package over gRPC',
+    summary: 'serve model packages over gRPC',
     load: async () => (await import('./serve.ts')).runServe,
+  },
+  client: {
+    summary: 'simulated robot client over gRPC',
+    load: async () => (await import('./client.ts')).runClient,
   },
 };
 

@@ -1,16 +1,24 @@
-import { existsSync } from 'node:fs';
-import { parseCommandOptions } from './options.ts';
+import { once } from 'node:events';
+import { findModelPackages } from '../server/model-registry.ts';
+import { startPolicyServer } from '../server/policy-server.ts';
+import { readServeConfig } from './serve-options.ts';
+import { UsageError } from './usage-error.ts';
 
-/** `goalserve serve`: the server arrives with the BESO and gRPC issues; until then it says so plainly. */
+/**
+ * `goalserve serve [--address --models-dir --model --max-sessions --max-batch-size --max-batch-wait-us
+ * --intra-op-threads --max-frame-age-ms --log-level]` (each also as a GOALSERVE_* variable): serves the
+ * model packages over gRPC until SIGINT/SIGTERM, then shuts down gracefully.
+ */
 export async function runServe(args: string[]): Promise<number> {
-  const options = parseCommandOptions('serve', args, {
-    model: { type: 'string', default: 'models/beso-tabletop' },
-  });
-  const found = existsSync(options.model);
-  console.error(
-    found
-      ? `goalserve serve: the gRPC server is not implemented yet (model package found at ${options.model}).`
-      : `goalserve serve: no model package at ${options.model} — no model is shipped yet and the gRPC server is not implemented yet. Try \`npx goalserve sim --help\`.`,
-  );
-  return 1;
+  const { config, modelsDir } = readServeConfig(args, process.env);
+  const modelPaths = config.modelPaths?.length ? config.modelPaths : findModelPackages(modelsDir);
+  if (modelPaths.length === 0) {
+    throw new UsageError(
+      `no model packages in ${modelsDir}/ (folders with manifest.json); train one (see README) or pass --model DIR`,
+    );
+  }
+  const server = await startPolicyServer({ ...config, modelPaths });
+  await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+  await server.shutdown();
+  return 0;
 }

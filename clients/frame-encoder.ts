@@ -1,0 +1,27 @@
+import sharp from 'sharp';
+import type { Frame, ImageEncoding } from '../proto/goalserve-messages.ts';
+
+/** Frame encodings a client can send, by their command-line names. */
+export const FRAME_ENCODINGS = {
+  jpeg: 'IMAGE_ENCODING_JPEG',
+  png: 'IMAGE_ENCODING_PNG',
+  raw: 'IMAGE_ENCODING_RAW_RGB',
+} as const satisfies Record<string, ImageEncoding>;
+
+/** A command-line encoding name. */
+export type FrameEncodingName = keyof typeof FRAME_ENCODINGS;
+
+/** Encodes a uint8 [H, W, 3] RGB image (square, side `sizePx`) as a Frame message. */
+export async function encodeFrame(
+  rgb: Uint8Array,
+  sizePx: number,
+  encoding: FrameEncodingName,
+  jpegQuality = 90,
+): Promise<Frame> {
+  if (encoding === 'raw') {
+    return { encoding: FRAME_ENCODINGS.raw, data: rgb, widthPx: sizePx, heightPx: sizePx };
+  }
+  const image = sharp(rgb, { raw: { width: sizePx, height: sizePx, channels: 3 } });
+  const data = await (encoding === 'jpeg' ? image.jpeg({ quality: jpegQuality }) : image.png()).toBuffer();
+  return { encoding: FRAME_ENCODINGS[encoding], data };
+}

@@ -1,0 +1,232 @@
+import { createRng, deriveSeed, type Rng } from '../common/rng.ts';
+import type { SamplerOptions } from '../policies/sampling/sampler-options.ts';
+import type { ControlRequest, ControlResponse, StartSession } from '../proto/goalserve-messages.ts';
+import { type FrameSlot, type ObservationSlot, planChunk } from './chunk-planner.ts';
+import type { ModelRegistry } from './model-registry.ts';
+import { type ObservationInput, type ReadContext, readGoal, readObservation } from './observation-reader.ts';
+import { readSamplerOverrides } from './request-validation.ts';
+import type { ServerConfig } from './server-config.ts';
+import { ServerError } from './server-error.ts';
+import type { SessionLimiter } from './session-limiter.ts';
+
+/** A client's ask for a chunk, stamped when it arrived. */
+export interface ChunkTicket {
+  episode: number;
+  requestedAtMs: number;
+}
+
+/** What a message changed: responses to send now and, maybe, a chunk to plan. */
+export interface Accepted {
+  responses: ControlResponse[];
+  ticket?: ChunkTicket;
+}
+
+/** What a session needs from its server. */
+export interface ControlSessionDeps {
+  sessionId: string;
+  registry: ModelRegistry;
+  limiter: SessionLimiter;
+  config: ServerConfig;
+}
+
+interface Started extends ReadContext {
+  sampler: SamplerOptions;
+  seed: number;
+  release: () => void;
+}
+
+interface Episode {
+  number: number;
+  goal: FrameSlot;
+  window: (ObservationSlot & Pick<ObservationInput, 'capturedAtUnixMs'> & { receivedAtUnixMs: number })[];
+  rng: Rng;
+}
+
+/**
+ * One robot's session state: start → (goal → observations → end of episode)*. Messages are applied
+ * synchronously (so order is kept without queues); only planning is asynchronous.
+ */
+export class ControlSession {
+  private started: Started | undefined;
+  private episode: Episode | undefined;
+  private episodes = 0;
+
+  constructor(private readonly deps: ControlSessionDeps) {}
+
+  /** Applies one client message; throws a ServerError naming the field when it is bad or out of order. */
+  accept(request: ControlRequest): Accepted {
+    switch (request.kind) {
+      case 'start':
+        return this.start(request.start ?? {});
+      case 'goal': {
+        const started = this.require('goal', 'start');
+        const goal = readGoal(request.goal ?? {}, 'goal', started);
+        this.episodes += 1;
+        this.episode = {
+          number: this.episodes,
+          goal: goal.image,
+          window: [],
+          rng: createRng(goal.seed ?? deriveSeed(started.seed, this.episodes)),
+        };
+        return { responses: [] };
+      }
+      case 'observation': {
+        const started = this.require('observation', 'goal');
+        const episode = this.requireEpisode('observation');
+        const observation = readObservation(request.observation ?? {}, 'observation', started);
+        const previous = episode.window.at(-1);
+        if (previous !== undefined && observation.step < previous.step) {
+          throw new ServerError(
+            'BAD_REQUEST',
+            `observation.step: expected at least the previous step ${previous.step}, got ${observation.step}`,
+          );
+        }
+        // The same step again (a re-sent observation) replaces the newest one.
+        if (previous?.step === observation.step) episode.window.pop();
+        episode.window.push({ ...observation, receivedAtUnixMs: Date.now() });
+        if (episode.window.length > started.model.manifest.window) episode.window.shift();
+        return {
+          responses: [],
+          ticket: observation.requestChunk
+            ? { episode: episode.number, requestedAtMs: performance.now() }
+            : undefined,
+        };
+      }
+      case 'endEpisode':
+        this.requireEpisode('endEpisode');
+        this.episode = undefined;
+        return { responses: [] };
+      default:
+        throw new ServerError(
+          'BAD_REQUEST',
+          `request.kind: expected one of start, goal, observation, endEpisode, got ${request.kind ?? 'none'}`,
+        );
+    }
+  }
+
+  /** Plans a chunk from the newest window of the ticket's episode; a stale window gets a warning instead. */
+  async plan(ticket: ChunkTicket): Promise<ControlResponse[]> {
+    const started = this.started;
+    const episode = this.episode;
+    if (started === undefined || episode === undefined || episode.number !== ticket.episode) return [];
+    const newest = episode.window[episode.window.length - 1];
+    const ageMs = Date.now() - (newest.capturedAtUnixMs || newest.receivedAtUnixMs);
+    const { maxFrameAgeMs } = this.deps.config;
+    if (ageMs > maxFrameAgeMs) {
+      const message = `observation(step ${newest.step}): frame is ${ageMs} ms old (maxFrameAgeMs ${maxFrameAgeMs}); dropped, no chunk planned`;
+      return [
+        { warning: { code: 'STALE_FRAME', message, observationStep: newest.step, episode: episode.number } },
+      ];
+    }
+    const window = [...episode.window];
+    const planned = await planChunk({
+      model: started.model,
+      goal: episode.goal,
+      window,
+      rng: episode.rng,
+      sampler: started.sampler,
+      decode: started.decode,
+    });
+    // An episode that ended while planning gets no chunk: its robot has moved on.
+    if (this.episode?.number !== ticket.episode) return [];
+    const { chunk, dim } = started.model.manifest.action;
+    const totalMs = performance.now() - ticket.requestedAtMs;
+    const busyMs = planned.timing.decodeMs + planned.timing.encodeMs + planned.timing.denoiseMs;
+    return [
+      {
+        chunk: {
+          episode: episode.number,
+          observationStep: newest.step,
+          firstActionStep: newest.step,
+          length: chunk,
+          actionDim: dim,
+          actions: Array.from(planned.actions),
+          timing: { ...planned.timing, queueMs: Math.max(planned.timing.queueMs, totalMs - busyMs), totalMs },
+        },
+      },
+    ];
+  }
+
+  /** Frees the session's slot. */
+  close(): void {
+    this.started?.release();
+  }
+
+  private start(start: StartSession): Accepted {
+    if (this.started !== undefined)
+      throw new ServerError('OUT_OF_ORDER', 'start: the session has already started');
+    const { registry, config } = this.deps;
+    const model = registry.get(start.model, 'start.model');
+    if ((start.adapterId ?? '') !== '') {
+      throw new ServerError(
+        'ADAPTER_NOT_FOUND',
+        `start.adapterId: unknown adapter '${start.adapterId}' (model ${model.name} has none)`,
+      );
+    }
+    const sampler = readSamplerOverrides(
+      start.sampler,
+      'start.sampler',
+      model.manifest.sampler,
+      config.maxSamplerSteps,
+    );
+    const { chunk } = model.manifest.action;
+    const actionsPerChunk = start.actionsPerChunk || model.manifest.actionsPerChunk;
+    if (actionsPerChunk > chunk)
+      throw new ServerError(
+        'BAD_REQUEST',
+        `start.actionsPerChunk: expected 0..${chunk} (the chunk length), got ${actionsPerChunk}`,
+      );
+    const cameraNames = start.cameraNames ?? [];
+    if (cameraNames.length > 1)
+      throw new ServerError(
+        'BAD_REQUEST',
+        `start.cameraNames: model ${model.name} takes 1 camera, got ${cameraNames.length} names`,
+      );
+    const encoding = start.imageEncoding ?? 'IMAGE_ENCODING_UNSPECIFIED';
+    const release = this.deps.limiter.acquire('start');
+    this.started = {
+      model,
+      cameraNames,
+      sampler,
+      seed: deriveSeed(Date.now() >>> 0),
+      release,
+      decode: {
+        imageSize: model.manifest.image.size,
+        frameMaxBytes: config.frameMaxBytes,
+        defaultEncoding: encoding === 'IMAGE_ENCODING_UNSPECIFIED' ? 'IMAGE_ENCODING_JPEG' : encoding,
+      },
+    };
+    return {
+      responses: [
+        {
+          started: {
+            sessionId: this.deps.sessionId,
+            model: model.name,
+            actionDim: model.manifest.action.dim,
+            chunkLength: chunk,
+            actionsPerChunk,
+            imageSizePx: model.manifest.image.size,
+            window: model.manifest.window,
+            proprioDim: model.manifest.proprio.dim,
+            controlRateHz: config.controlRateHz,
+            maxFrameAgeMs: config.maxFrameAgeMs,
+          },
+        },
+      ],
+    };
+  }
+
+  private require(field: string, after: 'start' | 'goal'): Started {
+    if (this.started === undefined)
+      throw new ServerError('OUT_OF_ORDER', `${field}: received before start (send StartSession first)`);
+    if (after === 'goal') this.requireEpisode(field);
+    return this.started;
+  }
+
+  private requireEpisode(field: string): Episode {
+    this.require(field, 'start');
+    if (this.episode === undefined)
+      throw new ServerError('OUT_OF_ORDER', `${field}: received before a goal (send SetGoal first)`);
+    return this.episode;
+  }
+}
