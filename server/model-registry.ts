@@ -54,8 +54,8 @@ export async function loadModelRegistry(
   const models: ServedModel[] = [];
   for (const path of paths) {
     const policy = await BesoPolicy.load(path, { intraOpThreads: options.intraOpThreads });
+    await warmUp(policy);
     const model = serveModel(basename(path), policy, options);
-    await warmUp(model);
     logger.info({ model: model.name, path }, 'model loaded');
     models.push(model);
   }
@@ -114,15 +114,13 @@ function serveModel(name: string, policy: BesoPolicy, options: BatcherOptions): 
   return { name, manifest: policy.manifest, embedDim, encoder, sampler, release: () => policy.release() };
 }
 
-async function warmUp(model: ServedModel): Promise<void> {
-  const { image, window, proprio } = model.manifest;
-  const { value: embedding } = await model.encoder.submit(new Uint8Array(image.size * image.size * 3));
-  const observation = new Float32Array(window * model.embedDim);
-  for (let k = 0; k < window; k++) observation.set(embedding, k * model.embedDim);
+/** One encoder and one sampler run before the server reports SERVING, so the first robot does not pay for ORT's start-up. */
+async function warmUp(policy: BesoPolicy): Promise<void> {
+  const { image, window, proprio, sampler } = policy.manifest;
+  const embedding = await policy.encode([new Uint8Array(image.size * image.size * 3)]);
+  const observation = new Float32Array(window * embedding.length);
+  for (let k = 0; k < window; k++) observation.set(embedding, k * embedding.length);
   const raw = new Float32Array(window * proprio.dim);
   for (let k = 0; k < raw.length; k++) raw[k] = proprio.mean[k % proprio.dim];
-  await model.sampler.submit({
-    request: { goal: embedding, observation, proprio: raw, rng: createRng(0) },
-    options: model.manifest.sampler,
-  });
+  await policy.sample([{ goal: embedding, observation, proprio: raw, rng: createRng(0) }], sampler);
 }

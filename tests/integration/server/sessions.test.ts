@@ -1,0 +1,118 @@
+import { status } from '@grpc/grpc-js';
+import { firstValueFrom } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createPolicyClient } from '../../../clients/policy-client.ts';
+import { RobotSession } from '../../../clients/robot-session.ts';
+import { runSimRobot } from '../../../clients/sim-robot.ts';
+import { createRobotMessages } from './robot-messages.ts';
+import { sendAndAwaitStatus } from './stream-status.ts';
+import { startTestServer, type TestServer } from './test-server.ts';
+
+describe('many sessions on one server', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    // A wait far longer than any test makes a batch run exactly when it is full.
+    t = await startTestServer({ maxBatchSize: 4, maxBatchWaitUs: 60_000_000 });
+  });
+  afterAll(() => t.stop());
+
+  it('batches four concurrent Act calls into one denoiser run with the same chunks each gets alone', async () => {
+    const requests = [1000, 1001, 1002, 1003].map((seed) => {
+      const robot = createRobotMessages(seed);
+      return { goal: robot.goal, observations: [robot.observation(false)] };
+    });
+    const together = await Promise.all(requests.map((r) => t.client.act(r)));
+    expect(together.map((r) => r.chunk.timing.batchSize)).toEqual([4, 4, 4, 4]);
+    for (const [i, request] of requests.entries()) {
+      const alone = await Promise.all([request, request, request, request].map((r) => t.client.act(r)));
+      alone[0].chunk.actions.forEach((v, k) => {
+        expect(v).toBeCloseTo(together[i].chunk.actions[k], 4);
+      });
+    }
+  });
+});
+
+describe('session lifecycle', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(() => t.stop());
+
+  it('serves sixteen robots at once, each to the end of its episode', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        runSimRobot(t.client, {
+          task: 'reach',
+          episodes: 1,
+          seed: 2000 + i,
+          model: '',
+          controlHz: 0,
+          threshold: 0.5,
+          blend: 'latest-only',
+          ensembleDecay: 0,
+          encoding: 'png',
+        }),
+      ),
+    );
+    for (const result of results) expect(result.meanSteps).toBeGreaterThan(0);
+    await vi.waitFor(() => expect(t.server.openSessions).toBe(0));
+  });
+
+  it('frees a session cancelled while its chunk is being planned and keeps serving others', async () => {
+    const session = await RobotSession.open(t.client, { imageEncoding: 'IMAGE_ENCODING_RAW_RGB' });
+    const robot = createRobotMessages();
+    session.setGoal(robot.goal);
+    session.observe(robot.observation());
+    session.cancel();
+    await expect(session.closed).rejects.toMatchObject({ code: status.CANCELLED });
+    await vi.waitFor(() => expect(t.server.openSessions).toBe(0));
+    const next = await RobotSession.open(t.client, { imageEncoding: 'IMAGE_ENCODING_RAW_RGB' });
+    next.setGoal(robot.goal);
+    next.observe(robot.observation());
+    await expect(firstValueFrom(next.chunks$)).resolves.toMatchObject({ episode: 1 });
+    await next.end();
+  });
+
+  it('drops a frame older than maxFrameAgeMs with a STALE_FRAME warning instead of a chunk', async () => {
+    const session = await RobotSession.open(t.client, { imageEncoding: 'IMAGE_ENCODING_RAW_RGB' });
+    const robot = createRobotMessages();
+    session.setGoal(robot.goal);
+    session.observe({ ...robot.observation(), capturedAtUnixMs: 1 });
+    const warning = await firstValueFrom(session.warnings$);
+    expect(warning).toMatchObject({ code: 'STALE_FRAME', observationStep: 0, episode: 1 });
+    expect(warning.message).toContain('observation(step 0): frame is');
+    await session.end();
+  });
+
+  it('ignores chunk requests of an episode that has ended', async () => {
+    const robot = createRobotMessages();
+    const end = await sendAndAwaitStatus(t.client, [
+      { start: { imageEncoding: 'IMAGE_ENCODING_RAW_RGB' } },
+      { goal: robot.goal },
+      { observation: robot.observation() },
+      { endEpisode: {} },
+    ]);
+    expect(end.code).toBe(status.OK);
+  });
+});
+
+describe('shutdown', () => {
+  it('ends open streams with UNAVAILABLE and then refuses connections', async () => {
+    const t = await startTestServer();
+    const session = await RobotSession.open(t.client, { imageEncoding: 'IMAGE_ENCODING_RAW_RGB' });
+    const robot = createRobotMessages();
+    session.setGoal(robot.goal);
+    session.observe(robot.observation());
+    const stopped = t.stop();
+    await expect(session.closed).rejects.toMatchObject({
+      code: status.UNAVAILABLE,
+      details: expect.stringContaining('server is shutting down'),
+    });
+    await stopped;
+    expect(t.server.openSessions).toBe(0);
+    const late = createPolicyClient(t.address);
+    await expect(late.listModels()).rejects.toMatchObject({ code: status.UNAVAILABLE });
+    late.close();
+  });
+});
