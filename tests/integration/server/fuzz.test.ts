@@ -83,7 +83,7 @@ function sendGarbage(rng: Rng, messages: number): Promise<number> {
     },
     'PolicyService',
   );
-  const client = new Client(t.address, grpc.credentials.createInsecure()) as grpc.Client & {
+  const client = new Client(t.address, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
     control(): grpc.ClientDuplexStream<Buffer, Buffer>;
   };
   const call = client.control();
