@@ -3,6 +3,7 @@ const suites: Record<string, () => Promise<() => Promise<void>>> = {
   sim: async () => (await import('./sim.ts')).runSimBench,
   nn: async () => (await import('./nn.ts')).runNnBench,
   beso: async () => (await import('./beso.ts')).runBesoBench,
+  server: async () => (await import('./server.ts')).runServerBench,
 };
 
 const name = process.argv[2];
