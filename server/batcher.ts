@@ -2,7 +2,7 @@
 export interface BatcherOptions {
   /** Most requests in one run; 1 runs every request alone. */
   maxBatchSize: number;
-  /** How long an idle batcher waits for company before running, in microseconds (0 = one event-loop turn). */
+  /** How long an idle batcher waits for company before running, in microseconds (0 = until the current task's microtasks run). */
   maxWaitUs: number;
 }
 
@@ -40,12 +40,11 @@ export function createBatcher<I, O>(
 ): Batcher<I, O> {
   const queue: Pending<I, O>[] = [];
   let running = false;
-  let timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  let timer: NodeJS.Timeout | NodeJS.Immediate | 'microtask' | undefined;
 
   const cancelTimer = () => {
-    if (timer === undefined) return;
-    if (options.maxWaitUs >= 1000) clearTimeout(timer as NodeJS.Timeout);
-    else clearImmediate(timer as NodeJS.Immediate);
+    if (typeof timer === 'object' && options.maxWaitUs >= 1000) clearTimeout(timer as NodeJS.Timeout);
+    else if (typeof timer === 'object') clearImmediate(timer as NodeJS.Immediate);
     timer = undefined;
   };
 
@@ -76,6 +75,10 @@ export function createBatcher<I, O>(
       void runNext();
     } else if (timer !== undefined) {
       return;
+    } else if (options.maxWaitUs === 0) {
+      // Requests submitted in the same synchronous stretch (e.g. one plan's frames) still share a run.
+      timer = 'microtask';
+      queueMicrotask(runNext);
     } else if (options.maxWaitUs >= 1000) {
       timer = setTimeout(runNext, options.maxWaitUs / 1000);
     } else {

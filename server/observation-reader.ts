@@ -2,7 +2,7 @@ import type { Observation, SetGoal } from '../proto/goalserve-messages.ts';
 import type { FrameSlot, ObservationSlot } from './chunk-planner.ts';
 import { checkFrame, type FrameDecodeOptions } from './frame-decoder.ts';
 import type { ServedModel } from './model-registry.ts';
-import { readCameraFrame, readStep, readVector } from './request-validation.ts';
+import { readCameraFrame, readVector, readWholeNumber } from './request-validation.ts';
 
 /** What a session's messages are checked against. */
 export interface ReadContext {
@@ -38,11 +38,11 @@ export function readObservation(
   field: string,
   context: ReadContext,
 ): ObservationInput {
-  const step = readStep(observation.step, `${field}.step`);
+  const step = readWholeNumber(observation.step, `${field}.step`);
   const frame = readCameraFrame(observation.frames, `${field}.frames`, context.cameraNames);
   checkFrame(frame, `${field}.frames[0]`, context.decode);
   const proprio = readVector(observation.proprio, `${field}.proprio`, context.model.manifest.proprio.dim);
-  const capturedAtUnixMs = readStep(observation.capturedAtUnixMs, `${field}.capturedAtUnixMs`);
+  const capturedAtUnixMs = readWholeNumber(observation.capturedAtUnixMs, `${field}.capturedAtUnixMs`);
   return {
     step,
     image: { frame, field: `${field}(step ${step}).frames[0]` },

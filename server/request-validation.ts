@@ -38,8 +38,8 @@ export function readCameraFrame(
   return frame;
 }
 
-/** Reads a control step: a whole number ≥ 0; throws BAD_REQUEST naming `field`. */
-export function readStep(step: number | undefined, field: string): number {
+/** Reads a whole number ≥ 0 (a step, a timestamp); throws BAD_REQUEST naming `field`. */
+export function readWholeNumber(step: number | undefined, field: string): number {
   const value = step ?? 0;
   if (!Number.isSafeInteger(value) || value < 0)
     throw new ServerError('BAD_REQUEST', `${field}: expected a whole number ≥ 0, got ${value}`);
