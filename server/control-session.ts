@@ -1,13 +1,9 @@
 import { createRng, deriveSeed, type Rng } from '../common/rng.ts';
-import type { SamplerOptions } from '../policies/sampling/sampler-options.ts';
 import type { ControlRequest, ControlResponse, StartSession } from '../proto/goalserve-messages.ts';
 import { type FrameSlot, type ObservationSlot, planChunk } from './chunk-planner.ts';
-import type { ModelRegistry } from './model-registry.ts';
-import { type ObservationInput, type ReadContext, readGoal, readObservation } from './observation-reader.ts';
-import { readSamplerOverrides } from './request-validation.ts';
-import type { ServerConfig } from './server-config.ts';
+import { type ObservationInput, readGoal, readObservation } from './observation-reader.ts';
 import { ServerError } from './server-error.ts';
-import type { SessionLimiter } from './session-limiter.ts';
+import { type SessionStartDeps, type StartedSession, startSession } from './session-start.ts';
 
 /** A client's ask for a chunk, stamped when it arrived. */
 export interface ChunkTicket {
@@ -22,18 +18,7 @@ export interface Accepted {
 }
 
 /** What a session needs from its server. */
-export interface ControlSessionDeps {
-  sessionId: string;
-  registry: ModelRegistry;
-  limiter: SessionLimiter;
-  config: ServerConfig;
-}
-
-interface Started extends ReadContext {
-  sampler: SamplerOptions;
-  seed: number;
-  release: () => void;
-}
+export type ControlSessionDeps = SessionStartDeps;
 
 interface Episode {
   number: number;
@@ -47,7 +32,7 @@ interface Episode {
  * synchronously (so order is kept without queues); only planning is asynchronous.
  */
 export class ControlSession {
-  private started: Started | undefined;
+  private started: StartedSession | undefined;
   private episode: Episode | undefined;
   private episodes = 0;
 
@@ -155,68 +140,12 @@ export class ControlSession {
   private start(start: StartSession): Accepted {
     if (this.started !== undefined)
       throw new ServerError('OUT_OF_ORDER', 'start: the session has already started');
-    const { registry, config } = this.deps;
-    const model = registry.get(start.model, 'start.model');
-    if ((start.adapterId ?? '') !== '') {
-      throw new ServerError(
-        'ADAPTER_NOT_FOUND',
-        `start.adapterId: unknown adapter '${start.adapterId}' (model ${model.name} has none)`,
-      );
-    }
-    const sampler = readSamplerOverrides(
-      start.sampler,
-      'start.sampler',
-      model.manifest.sampler,
-      config.maxSamplerSteps,
-    );
-    const { chunk } = model.manifest.action;
-    const actionsPerChunk = start.actionsPerChunk || model.manifest.actionsPerChunk;
-    if (actionsPerChunk > chunk)
-      throw new ServerError(
-        'BAD_REQUEST',
-        `start.actionsPerChunk: expected 0..${chunk} (the chunk length), got ${actionsPerChunk}`,
-      );
-    const cameraNames = start.cameraNames ?? [];
-    if (cameraNames.length > 1)
-      throw new ServerError(
-        'BAD_REQUEST',
-        `start.cameraNames: model ${model.name} takes 1 camera, got ${cameraNames.length} names`,
-      );
-    const encoding = start.imageEncoding ?? 'IMAGE_ENCODING_UNSPECIFIED';
-    const release = this.deps.limiter.acquire('start');
-    this.started = {
-      model,
-      cameraNames,
-      sampler,
-      seed: deriveSeed(Date.now() >>> 0),
-      release,
-      decode: {
-        imageSize: model.manifest.image.size,
-        frameMaxBytes: config.frameMaxBytes,
-        defaultEncoding: encoding === 'IMAGE_ENCODING_UNSPECIFIED' ? 'IMAGE_ENCODING_JPEG' : encoding,
-      },
-    };
-    return {
-      responses: [
-        {
-          started: {
-            sessionId: this.deps.sessionId,
-            model: model.name,
-            actionDim: model.manifest.action.dim,
-            chunkLength: chunk,
-            actionsPerChunk,
-            imageSizePx: model.manifest.image.size,
-            window: model.manifest.window,
-            proprioDim: model.manifest.proprio.dim,
-            controlRateHz: config.controlRateHz,
-            maxFrameAgeMs: config.maxFrameAgeMs,
-          },
-        },
-      ],
-    };
+    const { started, response } = startSession(start, this.deps);
+    this.started = started;
+    return { responses: [{ started: response }] };
   }
 
-  private require(field: string, after: 'start' | 'goal'): Started {
+  private require(field: string, after: 'start' | 'goal'): StartedSession {
     if (this.started === undefined)
       throw new ServerError('OUT_OF_ORDER', `${field}: received before start (send StartSession first)`);
     if (after === 'goal') this.requireEpisode(field);
