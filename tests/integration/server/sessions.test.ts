@@ -51,7 +51,7 @@ describe('session lifecycle', () => {
           threshold: 0.5,
           blend: 'latest-only',
           ensembleDecay: 0,
-          encoding: 'png',
+          encoding: 'raw',
         }),
       ),
     );
