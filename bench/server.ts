@@ -168,6 +168,7 @@ async function measure<T extends object>(child: Child, load: () => Promise<T>) {
 /** Lock-step robots: each asks for the next chunk the moment it receives one. */
 async function saturate(client: PolicyClient, traffic: Traffic, robots: number, seconds: number) {
   const latencies: number[] = [];
+  const timing = { queueMs: 0, decodeMs: 0, encodeMs: 0, denoiseMs: 0, batchSize: 0 };
   let chunks = 0;
   const warmUpEnds = performance.now() + 1000;
   const ends = warmUpEnds + seconds * 1000;
@@ -185,10 +186,12 @@ async function saturate(client: PolicyClient, traffic: Traffic, robots: number, 
           proprio: traffic.proprio[k],
           requestChunk: true,
         });
-        await chunk;
+        const received = await chunk;
         if (sent >= warmUpEnds) {
           latencies.push(performance.now() - sent);
           chunks += 1;
+          for (const key of Object.keys(timing) as (keyof typeof timing)[])
+            timing[key] += received.timing[key];
         }
       }
       await session.end();
@@ -198,6 +201,7 @@ async function saturate(client: PolicyClient, traffic: Traffic, robots: number, 
     chunksPerSecond: round(chunks / seconds, 1),
     p50Ms: round(percentile(latencies, 50), 3),
     p99Ms: round(percentile(latencies, 99), 3),
+    serverMeans: Object.fromEntries(Object.entries(timing).map(([k, v]) => [k, round(v / chunks, 3)])),
   };
 }
 
