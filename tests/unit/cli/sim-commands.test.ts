@@ -112,10 +112,10 @@ describe('goalserve sim', () => {
 });
 
 describe('goalserve serve', () => {
-  it('says plainly that no model is shipped yet and fails, rather than pretending to serve', async () => {
+  it('fails with a message naming the missing model package instead of serving nothing', async () => {
     const { status, stderr } = await run('serve', '--model', join(root, 'no-such-model'));
     expect(status).toBe(1);
-    expect(stderr).toMatch(/no model package at .*no-such-model/);
+    expect(stderr).toMatch(/no-such-model\/manifest\.json: cannot read a model manifest/);
   });
 });
 

@@ -13,6 +13,17 @@ function pixelAt(image: Uint8Array, size: number, x: number, y: number): number[
   return [image[i], image[i + 1], image[i + 2]];
 }
 
+/** A square renderer with the default camera and training colours. */
+function squareRenderer(size: number, texture = true) {
+  return createRenderer({
+    width: size,
+    height: size,
+    camera: DEFAULT_CAMERA,
+    blockColors: TRAINING_BLOCK_COLORS,
+    texture,
+  });
+}
+
 const state: WorldState = {
   pusher: { x: 0.2, y: 0.8 },
   blocks: [
@@ -23,12 +34,7 @@ const state: WorldState = {
 
 describe('createRenderer', () => {
   it.each([64, 96, 128])('renders RGB uint8 images of %i×%i', (size) => {
-    const renderer = createRenderer({
-      width: size,
-      height: size,
-      camera: DEFAULT_CAMERA,
-      blockColors: TRAINING_BLOCK_COLORS,
-    });
+    const renderer = squareRenderer(size);
     const image = renderer.render(state);
     expect(image).toBeInstanceOf(Uint8Array);
     expect(image.length).toBe(size * size * 3);
@@ -36,13 +42,7 @@ describe('createRenderer', () => {
 
   it('draws each body in its colour at its position, the table inside and the walls outside the arena', () => {
     const size = 128;
-    const renderer = createRenderer({
-      width: size,
-      height: size,
-      camera: DEFAULT_CAMERA,
-      blockColors: TRAINING_BLOCK_COLORS,
-      texture: false,
-    });
+    const renderer = squareRenderer(size, false);
     const image = renderer.render(state);
     expect(pixelAt(image, size, 0.5, 0.3)).toEqual([...TRAINING_BLOCK_COLORS[0]]);
     expect(pixelAt(image, size, 0.75, 0.6)).toEqual([...TRAINING_BLOCK_COLORS[1]]);
@@ -53,13 +53,7 @@ describe('createRenderer', () => {
 
   it('anti-aliases rims: a pixel on a block edge mixes block and table colours', () => {
     const size = 64;
-    const renderer = createRenderer({
-      width: size,
-      height: size,
-      camera: DEFAULT_CAMERA,
-      blockColors: TRAINING_BLOCK_COLORS,
-      texture: false,
-    });
+    const renderer = squareRenderer(size, false);
     const image = renderer.render({ pusher: { x: 0.1, y: 0.1 }, blocks: [{ x: 0.5, y: 0.5 }] });
     const perUnit = size / DEFAULT_CAMERA.viewSize;
     const row = Math.floor((0.55 - 0.5) * perUnit + 0.5 * size);
@@ -70,12 +64,7 @@ describe('createRenderer', () => {
   });
 
   it('adds a light table texture that stays within ±8% of the table colour', () => {
-    const renderer = createRenderer({
-      width: 64,
-      height: 64,
-      camera: DEFAULT_CAMERA,
-      blockColors: TRAINING_BLOCK_COLORS,
-    });
+    const renderer = squareRenderer(64);
     const image = renderer.render({ pusher: { x: 0.1, y: 0.1 }, blocks: [] });
     const reds = [0.3, 0.5, 0.7].flatMap((x) => [0.3, 0.5, 0.7].map((y) => pixelAt(image, 64, x, y)[0]));
     expect(new Set(reds).size).toBeGreaterThan(1);
