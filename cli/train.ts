@@ -1,3 +1,4 @@
+import { basename, join } from 'node:path';
 import { trainBeso } from '../training/train-beso.ts';
 import {
   parseCommandOptions,
@@ -39,7 +40,7 @@ export async function runTrain(args: string[]): Promise<number> {
       batch: readIntegerOption('batch', o.batch, { min: 1, max: 4096, fallback: 128 }),
       seed: readIntegerOption('seed', o.seed, { min: 0, max: 2 ** 31, fallback: 0 }),
       lr: readNumberOption('lr', o.lr, { min: 1e-7, max: 1, fallback: 1e-3 }),
-      checkpoint: o.checkpoint ?? `${out.replace(/\/+$/, '')}.checkpoint.safetensors`,
+      checkpoint: o.checkpoint ?? join('runs', `${basename(out)}.checkpoint.safetensors`),
       checkpointEvery: 250,
       arch: {},
       producedBy: `goalserve train beso ${args.slice(1).join(' ')}`,

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Observable } from 'rxjs';
 import { lastValueFrom, tap } from 'rxjs';
 import { loadCheckpoint } from '../nn/checkpoint.ts';
@@ -58,6 +59,7 @@ export async function trainBeso(options: BesoTrainOptions): Promise<ModelManifes
     emaDecay: 0.999,
   });
   if (existsSync(options.checkpoint)) await loadCheckpoint(options.checkpoint, trainer);
+  mkdirSync(dirname(options.checkpoint), { recursive: true });
   const data = createBesoDataset(store, arch, DEFAULT_BESO_SAMPLING, options.seed, () => trainer.step);
   const progress: Observable<TrainProgress> = train(trainer, data, {
     batchSize: options.batch,
