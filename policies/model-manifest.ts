@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BesoArchitecture } from './beso/beso-config.ts';
 import { PolicyError } from './policy-error.ts';
-import type { SamplerOptions } from './sampling/sampler-options.ts';
+import { type SamplerOptions, validateSamplerOptions } from './sampling/sampler-options.ts';
 
 /** One ONNX file of a package and the ONNX names of its tensors, by role. */
 export interface GraphEntry {
@@ -64,5 +64,7 @@ export function readModelManifest(dir: string): ModelManifest {
   if (manifest.action?.low?.length !== manifest.action?.dim)
     fail('action.low', `${manifest.action?.dim} values`);
   if (!Number.isInteger(manifest.window) || manifest.window < 1) fail('window', 'a whole number ≥ 1');
-  return manifest;
+  if (!Number.isInteger(manifest.beso?.architecture?.embedDim))
+    fail('beso.architecture.embedDim', 'a whole number');
+  return { ...manifest, sampler: validateSamplerOptions(manifest.sampler) };
 }
