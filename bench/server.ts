@@ -18,6 +18,8 @@ import { createTabletopEnv } from '../sim/tabletop-env.ts';
 interface Traffic {
   goal: Frame;
   frames: Frame[];
+  /** The same frames as raw RGB messages. */
+  rawFrames: Frame[];
   raw: Uint8Array[];
   proprio: number[][];
 }
@@ -37,25 +39,37 @@ export async function runServerBench(): Promise<void> {
       model: { type: 'string', default: 'models/beso-tabletop' },
       seconds: { type: 'string', default: '5' },
       robots: { type: 'string', default: '1,4,16,32' },
+      'intra-op-threads': { type: 'string', default: '1' },
       child: { type: 'string' },
     },
   });
-  if (values.child !== undefined) return serveAsChild(values.model, Number(values.child));
+  const threads = Number(values['intra-op-threads']);
+  if (values.child !== undefined) return serveAsChild(values.model, Number(values.child), threads);
   const seconds = Number(values.seconds);
   const traffic = await renderTraffic(values.model);
-  const bare = await benchBarePlanner(values.model, traffic);
-  console.log(JSON.stringify({ bench: 'server', mode: 'bare in-process planner', batch: 1, ...bare }));
+  const bare = await benchBarePlanner(values.model, traffic, threads);
+  console.log(
+    JSON.stringify({ bench: 'server', mode: 'bare in-process planner', batch: 1, threads, ...bare }),
+  );
   const saturated = new Map<string, number>();
   let serverP50 = Number.NaN;
+  let serverRawP50 = Number.NaN;
   for (const maxBatchSize of [32, 1]) {
     const batching = maxBatchSize > 1 ? 'on' : 'off';
-    const child = await startChild(values.model, maxBatchSize);
+    const child = await startChild(values.model, maxBatchSize, threads);
     const client = createPolicyClient(`127.0.0.1:${child.port}`);
     for (const robots of values.robots.split(',').map(Number)) {
       const run = await measure(child, () => saturate(client, traffic, robots, seconds));
       saturated.set(`${batching}:${robots}`, run.chunksPerSecond);
-      if (robots === 1 && batching === 'on') serverP50 = run.p50Ms;
       console.log(JSON.stringify({ bench: 'server', mode: 'saturated', batching, robots, ...run }));
+      if (robots === 1 && batching === 'on') {
+        serverP50 = run.p50Ms;
+        const raw = await measure(child, () => saturate(client, traffic, robots, seconds, true));
+        serverRawP50 = raw.p50Ms;
+        console.log(
+          JSON.stringify({ bench: 'server', mode: 'saturated, raw RGB frames', batching, robots, ...raw }),
+        );
+      }
       const paced = await measure(child, () => pace(client, traffic, robots, seconds));
       console.log(JSON.stringify({ bench: 'server', mode: 'paced 100 Hz', batching, robots, ...paced }));
     }
@@ -67,6 +81,7 @@ export async function runServerBench(): Promise<void> {
     JSON.stringify({
       bench: 'server',
       serverPathOverheadPct: round((100 * (serverP50 - bare.p50Ms)) / bare.p50Ms, 1),
+      serverPathOverheadRawFramesPct: round((100 * (serverRawP50 - bare.p50Ms)) / bare.p50Ms, 1),
       batchingGainAt16: round((saturated.get('on:16') ?? 0) / (saturated.get('off:16') ?? 1), 2),
     }),
   );
@@ -88,13 +103,14 @@ async function renderTraffic(model: string): Promise<Traffic> {
   return {
     goal: await encodeFrame(goal.frame, size, 'jpeg'),
     frames: await Promise.all(raw.map((f) => encodeFrame(f, size, 'jpeg'))),
+    rawFrames: await Promise.all(raw.map((f) => encodeFrame(f, size, 'raw'))),
     raw,
     proprio,
   };
 }
 
-async function benchBarePlanner(model: string, traffic: Traffic) {
-  const policy = await BesoPolicy.load(model);
+async function benchBarePlanner(model: string, traffic: Traffic, intraOpThreads: number) {
+  const policy = await BesoPolicy.load(model, { intraOpThreads });
   const planner = createBesoPlanner(policy, policy.manifest.sampler, 1);
   const env = createTabletopEnv('push1', { imageSize: policy.manifest.image.size });
   await planner.setGoal(env.reset(1000).goal.frame);
@@ -117,20 +133,30 @@ interface Child {
   port: number;
 }
 
-async function startChild(model: string, maxBatchSize: number): Promise<Child> {
+async function startChild(model: string, maxBatchSize: number, threads: number): Promise<Child> {
   const main = fileURLToPath(new URL('./main.ts', import.meta.url));
-  const child = fork(main, ['server', '--model', model, '--child', String(maxBatchSize)], {
+  const args = [
+    'server',
+    '--model',
+    model,
+    '--child',
+    String(maxBatchSize),
+    '--intra-op-threads',
+    String(threads),
+  ];
+  const child = fork(main, args, {
     execArgv: ['--import', 'tsx'],
   });
   const [message] = (await once(child, 'message')) as [{ port: number }];
   return { process: child, port: message.port };
 }
 
-async function serveAsChild(model: string, maxBatchSize: number): Promise<void> {
+async function serveAsChild(model: string, maxBatchSize: number, intraOpThreads: number): Promise<void> {
   const server = await startPolicyServer({
     address: '127.0.0.1:0',
     modelPaths: [model],
     maxBatchSize,
+    intraOpThreads,
     maxSessions: 1024,
     logLevel: 'warn',
   });
@@ -166,9 +192,16 @@ async function measure<T extends object>(child: Child, load: () => Promise<T>) {
 }
 
 /** Lock-step robots: each asks for the next chunk the moment it receives one. */
-async function saturate(client: PolicyClient, traffic: Traffic, robots: number, seconds: number) {
+async function saturate(
+  client: PolicyClient,
+  traffic: Traffic,
+  robots: number,
+  seconds: number,
+  raw = false,
+) {
+  const frames = raw ? traffic.rawFrames : traffic.frames;
   const latencies: number[] = [];
-  const timing = { queueMs: 0, decodeMs: 0, encodeMs: 0, denoiseMs: 0, batchSize: 0 };
+  const timing = { queueMs: 0, decodeMs: 0, encodeMs: 0, denoiseMs: 0, totalMs: 0, batchSize: 0 };
   let chunks = 0;
   const warmUpEnds = performance.now() + 1000;
   const ends = warmUpEnds + seconds * 1000;
@@ -177,12 +210,12 @@ async function saturate(client: PolicyClient, traffic: Traffic, robots: number, 
       const session = await RobotSession.open(client, {});
       session.setGoal({ frames: [traffic.goal], seed: 1 });
       for (let step = 0; performance.now() < ends; step++) {
-        const k = step % traffic.frames.length;
+        const k = step % frames.length;
         const chunk = firstValueFrom(session.chunks$);
         const sent = performance.now();
         session.observe({
           step,
-          frames: [traffic.frames[k]],
+          frames: [frames[k]],
           proprio: traffic.proprio[k],
           requestChunk: true,
         });

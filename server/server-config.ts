@@ -31,14 +31,14 @@ export interface ServerConfig {
   logLevel: LevelWithSilent;
 }
 
-/** Defaults: localhost, up to 64 robots, batches of up to 32, 16 MiB messages, 4 MiB frames. */
+/** Defaults: localhost, up to 64 robots, batches of up to 32, one ORT thread per op, 16 MiB messages, 4 MiB frames. */
 export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
   address: '127.0.0.1:50051',
   modelPaths: [],
   maxSessions: 64,
   maxBatchSize: 32,
   maxBatchWaitUs: 0,
-  intraOpThreads: 2,
+  intraOpThreads: 1,
   frameMaxBytes: 4 * 1024 * 1024,
   maxMessageBytes: 16 * 1024 * 1024,
   maxFrameAgeMs: 1000,
