@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { percentile } from '../common/percentile.ts';
 import { createRng } from '../common/rng.ts';
 import { exportInference } from '../nn/export.ts';
 import type { TensorData } from '../nn/graph.ts';
@@ -12,11 +13,6 @@ function randomTensor(dims: number[], seed: number): TensorData {
   const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
   for (let i = 0; i < data.length; i++) data[i] = rng.normal();
   return { dtype: 'float32', dims, data };
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 /** Training throughput and forward latency of the BESO-size transformer on ONNX Runtime's CPU provider. */
@@ -56,12 +52,12 @@ export async function runNnBench(): Promise<void> {
     adamTimes.push(performance.now() - t0);
   }
   await trainer.release();
-  const stepMs = median(times);
+  const stepMs = percentile(times, 50);
   console.log(
     `model: d=${size.d} layers=${size.layers} heads=${size.heads} tokens=${size.tokens}, ${paramCount} params`,
   );
   console.log(
-    `AdamW update of all parameters (typed-array loop): ${median(adamTimes).toFixed(2)} ms (median of ${steps})`,
+    `AdamW update of all parameters (typed-array loop): ${percentile(adamTimes, 50).toFixed(2)} ms (median of ${steps})`,
   );
   console.log(
     `train  batch ${batch}: ${stepMs.toFixed(1)} ms/step (median of ${steps}), ${(1000 / stepMs).toFixed(2)} steps/s, ${((1000 * batch) / stepMs).toFixed(0)} samples/s`,
@@ -79,7 +75,7 @@ export async function runNnBench(): Promise<void> {
       await forward.run(input);
       lat.push(performance.now() - t0);
     }
-    console.log(`forward batch ${b}: ${median(lat).toFixed(2)} ms (median of 50)`);
+    console.log(`forward batch ${b}: ${percentile(lat, 50).toFixed(2)} ms (median of 50)`);
   }
   await forward.release();
 }
