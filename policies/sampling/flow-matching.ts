@@ -1,0 +1,49 @@
+import type { Rng } from '../../common/rng.ts';
+import { PolicyError } from '../policy-error.ts';
+import { createRowNoise } from './row-noise.ts';
+
+/**
+ * A flow-matching velocity field v(x, τ): x float32 [batch, ...row] row-major, taus float32 [batch]
+ * (one τ per row); resolves to a NEW float32 array shaped like x that the caller may keep.
+ * Convention (METHODS.md, rectified flow): x_τ = (1 − τ)·noise + τ·data, trained on v = data − noise.
+ */
+export type Velocity = (x: Float32Array, taus: Float32Array, batch: number) => Promise<Float32Array>;
+
+/** B independent requests integrated together: one RNG per request and the velocity field they share. */
+export interface FlowSampleBatch {
+  velocity: Velocity;
+  /** One generator per request; B = rngs.length. Request b's noise comes from rngs[b] only. */
+  rngs: readonly Rng[];
+  /** Values per request (e.g. F·Z imagined latents or H·A actions). */
+  rowSize: number;
+}
+
+/**
+ * Draws one sample per request: x ~ N(0, I) at τ = 0 from each request's RNG, then `steps` Euler steps
+ * x ← x + (1/N)·v(x, i/N), i = 0..N−1, to τ = 1 (data); resolves to float32 [B, rowSize].
+ */
+export async function sampleFlow(batch: FlowSampleBatch, steps: number): Promise<Float32Array> {
+  if (!Number.isInteger(steps) || steps < 1) {
+    throw new PolicyError('BAD_SAMPLER_OPTIONS', `flowSteps: expected an integer ≥ 1, got ${steps}`);
+  }
+  const requests = batch.rngs.length;
+  const x = createRowNoise(batch.rngs, batch.rowSize)(new Float32Array(requests * batch.rowSize));
+  if (requests === 0) return x;
+  const dt = 1 / steps;
+  for (let i = 0; i < steps; i++) {
+    const velocity = await batch.velocity(x, new Float32Array(requests).fill(i * dt), requests);
+    checkVelocity(velocity, x.length, requests);
+    for (let k = 0; k < x.length; k++) x[k] += dt * velocity[k];
+  }
+  return x;
+}
+
+function checkVelocity(velocity: Float32Array, expectedLength: number, batch: number): void {
+  if (!(velocity instanceof Float32Array) || velocity.length !== expectedLength) {
+    const got = velocity instanceof Float32Array ? `${velocity.length} float32 values` : String(velocity);
+    throw new PolicyError(
+      'MODEL_IO_MISMATCH',
+      `velocity output: expected ${expectedLength} float32 values for batch ${batch}, got ${got}`,
+    );
+  }
+}
