@@ -136,6 +136,20 @@ export function patchEmbed(x: Tensor, name: string, d: number, patch: number): T
   return y.reshape([0, d, -1]).transpose([0, 2, 1]);
 }
 
+/**
+ * Pixel shuffle (Shi et al. 2016), ONNX DepthToSpace in CRD mode: float [B, C·f², H, W] → [B, C, H·f, W·f]
+ * with out[b, c, h·f + i, w·f + j] = x[b, c·f² + i·f + j, h, w]. Built from Reshape and Transpose, so it
+ * is differentiable; after a conv it upsamples without ConvTranspose.
+ */
+export function pixelShuffle(x: Tensor, factor: number): Tensor {
+  const [h, w] = [x.dim(2), x.dim(3)];
+  const c = x.dim(1) / (factor * factor);
+  return x
+    .reshape([0, c, factor, factor, h, w])
+    .transpose([0, 1, 4, 2, 5, 3])
+    .reshape([0, c, h * factor, w * factor]);
+}
+
 /** Lookup table: int64 ids [...] → float [..., d]; param `<name>.weight` [vocab, d] ~ N(0, 1). */
 export function embedding(ids: Tensor, name: string, vocab: number, d: number, std = 1): Tensor {
   const b = ids.b;
