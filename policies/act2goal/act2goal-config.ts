@@ -1,0 +1,92 @@
+import type { MsthConfig } from './msth.ts';
+
+/** Size of one of Act2Goal's two transformers. */
+export interface TransformerSize {
+  /** d: token width. */
+  width: number;
+  heads: number;
+}
+
+/** Architecture of an Act2Goal model package (stored in its manifest). */
+export interface Act2GoalArchitecture {
+  /** Side S of the square RGB input image; a multiple of 2^(encoderChannels.length). */
+  imageSize: number;
+  actionDim: number;
+  proprioDim: number;
+  /** Z: width of an image latent (LayerNorm'd, so about unit scale like the flow's N(0, I) noise). */
+  latentDim: number;
+  /** Channels of the encoder's stride-2 3×3 convolutions; the decoder mirrors them. */
+  encoderChannels: readonly number[];
+  /** Which future frames are imagined and which actions predicted. */
+  msth: MsthConfig;
+  /** Largest goal distance K expected; the world model sees ln(1 + K)/ln(1 + maxGoalSteps). */
+  maxGoalSteps: number;
+  /** L: blocks of the world model and of the action expert; expert block l cross-attends to world-model block l. */
+  layers: number;
+  worldModel: TransformerSize;
+  actionExpert: TransformerSize;
+}
+
+/**
+ * Defaults for the tabletop tasks (horizons 60 / 150 / 300 steps). P = 16 executed actions with a
+ * frame every r = 4 steps covers the next 16 steps densely; M = 4 distal frames reach a goal 300 steps
+ * away at 138, 209, 260, 300 and one 60 steps away at 34, 46, 53, 60.
+ */
+export const DEFAULT_ACT2GOAL_ARCHITECTURE: Act2GoalArchitecture = {
+  imageSize: 64,
+  actionDim: 2,
+  proprioDim: 4,
+  latentDim: 32,
+  encoderChannels: [16, 32, 64, 64],
+  msth: { proximalSteps: 16, strideSteps: 4, distalCount: 4 },
+  maxGoalSteps: 300,
+  layers: 3,
+  worldModel: { width: 128, heads: 4 },
+  actionExpert: { width: 128, heads: 4 },
+};
+
+/** Graph tensor names, equal to the ONNX names of the exported graphs. */
+export const ACT2GOAL_TENSORS = {
+  encoder: {
+    /** float32 [N, 3, S, S], RGB, (x − mean)/std per channel. */
+    frames: 'frames',
+    /** float32 [N, Z]. */
+    latent: 'latent',
+  },
+  decoder: {
+    /** float32 [N, Z]. */
+    latent: 'latent',
+    /** float32 [N, 3, S, S] in the encoder's normalised pixel units. */
+    frames: 'decoded_frames',
+  },
+  worldModel: {
+    /** float32 [B, Z]: latent of the current frame z_t. */
+    currentLatent: 'current_latent',
+    /** float32 [B, Z]: latent of the goal frame z_g. */
+    goalLatent: 'goal_latent',
+    /** float32 [B, Pp], z-scored. */
+    proprio: 'proprio',
+    /** float32 [B]: K, steps from the current frame to the goal (sets the distal offsets). */
+    goalSteps: 'goal_steps',
+    /** float32 [B]: flow time τ ∈ [0, 1] (0 noise, 1 data). */
+    flowTime: 'flow_time',
+    /** float32 [B, F, Z]: the MSTH future latents at τ, F = P/r + M, proximal first. */
+    noisyLatents: 'noisy_latents',
+    /** float32 [B, F, Z]: velocity v = data − noise of the future latents. */
+    velocity: 'latent_velocity',
+    /** float32 [B, L, T, d_w]: every block's output tokens, T = 5 + F (τ, K, z_t, z_g, proprio, futures). */
+    hiddenStates: 'hidden_states',
+  },
+  actionExpert: {
+    /** float32 [B, L, T, d_w]: the world model's hidden states, computed once per plan. */
+    hiddenStates: 'hidden_states',
+    /** float32 [B, Pp], z-scored. */
+    proprio: 'proprio',
+    /** float32 [B]: flow time τ ∈ [0, 1] (0 noise, 1 data). */
+    flowTime: 'flow_time',
+    /** float32 [B, P + M, A]: the MSTH actions at τ, normalised to [−1, 1], proximal first. */
+    noisyActions: 'noisy_actions',
+    /** float32 [B, P + M, A]: velocity v = data − noise of the actions. */
+    velocity: 'action_velocity',
+  },
+} as const;

@@ -1,0 +1,56 @@
+import { concat, layerNorm, linear } from '../../nn/layers.ts';
+import type { Tensor } from '../../nn/tensor.ts';
+import { PolicyError } from '../policy-error.ts';
+import type { Act2GoalArchitecture } from './act2goal-config.ts';
+import { msthActionCount } from './msth.ts';
+import { scalarToken } from './scalar-token.ts';
+import { TOKEN_INIT, transformerBlock } from './transformer-block.ts';
+
+/** Tokens before the actions: τ, proprio. */
+const CONDITION_TOKENS = 2;
+
+/** Inputs of the action expert's velocity network. */
+export interface ActionExpertInputs {
+  /** L × float32 [B, T, d_w]: the world model's block outputs, one per expert block. */
+  hiddenStates: Tensor[];
+  /** float32 [B, Pp], z-scored. */
+  proprio: Tensor;
+  /** float32 [B]: flow time τ. */
+  flowTime: Tensor;
+  /** float32 [B, P + M, A]: the MSTH actions at τ. */
+  noisyActions: Tensor;
+}
+
+/**
+ * Act2Goal's action expert at our scale: tokens [τ, proprio, a_1..a_{P+M}] with learned positions, L
+ * pre-LN blocks where block l self-attends, then cross-attends to the world model's block-l output
+ * (layer by layer, as in the paper), final LayerNorm and a linear velocity head → float32 [B, P + M, A].
+ */
+export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalArchitecture): Tensor {
+  if (inputs.hiddenStates.length !== arch.layers) {
+    throw new PolicyError(
+      'MODEL_IO_MISMATCH',
+      `action expert: expected ${arch.layers} world-model hidden states (one per block), got ${inputs.hiddenStates.length}`,
+    );
+  }
+  const b = inputs.flowTime.b;
+  const { width: d, heads } = arch.actionExpert;
+  const actions = msthActionCount(arch.msth);
+  const init = TOKEN_INIT;
+  return b.scope('action_expert', () => {
+    const tokens = concat(
+      [
+        scalarToken(inputs.flowTime, 'time_embed', d),
+        linear(inputs.proprio.unsqueeze([1]), 'proprio_embed', d, { init }),
+        linear(inputs.noisyActions, 'action_embed', d, { init }),
+      ],
+      1,
+    );
+    let x = tokens.add(b.param('position', [1, CONDITION_TOKENS + actions, d], init));
+    for (const [layer, context] of inputs.hiddenStates.entries()) {
+      x = transformerBlock(x, `block${layer}`, { heads, context });
+    }
+    const actionTokens = layerNorm(x, 'ln_f').slice([CONDITION_TOKENS], [CONDITION_TOKENS + actions], [1]);
+    return linear(actionTokens, 'head', arch.actionDim, { init });
+  });
+}

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { GraphBuilder } from '../../../../nn/builder.ts';
+import type { TensorData } from '../../../../nn/graph.ts';
+import { ACT2GOAL_TENSORS } from '../../../../policies/act2goal/act2goal-config.ts';
+import {
+  buildAct2GoalDecoderGraph,
+  buildAct2GoalEncoderGraph,
+  buildActionExpertGraph,
+  buildWorldModelGraph,
+} from '../../../../policies/act2goal/act2goal-graphs.ts';
+import { actionExpertNetwork } from '../../../../policies/act2goal/action-expert.ts';
+import type { PolicyError } from '../../../../policies/policy-error.ts';
+import { TINY_ACT2GOAL as arch, randomTensor, runModel, tensorOf } from './tiny-act2goal.ts';
+
+const batch = 3;
+const frames = 4; // P/r + M = 4/2 + 2
+const tokens = 9; // 5 condition tokens + 4 frames
+const actions = 6; // P + M = 4 + 2
+
+const wm = ACT2GOAL_TENSORS.worldModel;
+const ae = ACT2GOAL_TENSORS.actionExpert;
+
+function worldModelFeeds(rows: number, seed: number): Record<string, TensorData> {
+  return {
+    [wm.currentLatent]: randomTensor([rows, arch.latentDim], seed),
+    [wm.goalLatent]: randomTensor([rows, arch.latentDim], seed + 1),
+    [wm.proprio]: randomTensor([rows, arch.proprioDim], seed + 2),
+    [wm.goalSteps]: tensorOf([rows], (b) => 10 + 20 * b),
+    [wm.flowTime]: tensorOf([rows], (b) => 0.1 + 0.4 * b),
+    [wm.noisyLatents]: randomTensor([rows, frames, arch.latentDim], seed + 3),
+  };
+}
+
+function actionExpertFeeds(rows: number, seed: number): Record<string, TensorData> {
+  return {
+    [ae.hiddenStates]: randomTensor([rows, arch.layers, tokens, arch.worldModel.width], seed),
+    [ae.proprio]: randomTensor([rows, arch.proprioDim], seed + 1),
+    [ae.flowTime]: tensorOf([rows], (b) => 0.2 + 0.3 * b),
+    [ae.noisyActions]: randomTensor([rows, actions, arch.actionDim], seed + 2),
+  };
+}
+
+/** Row `b` of every feed, as a batch of one. */
+function rowOf(feeds: Record<string, TensorData>, b: number): Record<string, TensorData> {
+  return Object.fromEntries(
+    Object.entries(feeds).map(([name, t]) => {
+      const size = t.data.length / t.dims[0];
+      return [name, { ...t, dims: [1, ...t.dims.slice(1)], data: t.data.slice(b * size, (b + 1) * size) }];
+    }),
+  );
+}
+
+function maxAbsDifference(a: TensorData, b: TensorData): number {
+  return Math.max(...Array.from(a.data as Float32Array, (v, i) => Math.abs(v - Number(b.data[i]))));
+}
+
+describe('act2goal image autoencoder graphs', () => {
+  it('encodes [N, 3, S, S] frames to LayerNorm-scaled [N, Z] latents', async () => {
+    const out = await runModel(buildAct2GoalEncoderGraph(arch), {
+      frames: randomTensor([batch, 3, arch.imageSize, arch.imageSize], 1),
+    });
+    const latent = out[ACT2GOAL_TENSORS.encoder.latent];
+    expect(latent.dims).toEqual([batch, arch.latentDim]);
+    // Freshly built, the LayerNorm's scale is 1 and shift 0: each row has mean 0 and variance
+    // v/(v + ε) for its pre-norm variance v, ε = 1e-5 (just under 1).
+    for (let b = 0; b < batch; b++) {
+      const row = Array.from(latent.data.slice(b * arch.latentDim, (b + 1) * arch.latentDim) as Float32Array);
+      const mean = row.reduce((s, v) => s + v, 0) / row.length;
+      const variance = row.reduce((s, v) => s + (v - mean) ** 2, 0) / row.length;
+      expect(Math.abs(mean)).toBeLessThan(1e-5);
+      expect(variance).toBeGreaterThan(0.99);
+      expect(variance).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('decodes [N, Z] latents to [N, 3, S, S] frames', async () => {
+    const out = await runModel(buildAct2GoalDecoderGraph(arch), {
+      latent: randomTensor([batch, arch.latentDim], 2),
+    });
+    expect(out[ACT2GOAL_TENSORS.decoder.frames].dims).toEqual([batch, 3, arch.imageSize, arch.imageSize]);
+  });
+});
+
+describe('act2goal world model graph', () => {
+  it('outputs the future latents velocity [B, F, Z] and hidden states [B, L, T, d_w]', async () => {
+    const out = await runModel(buildWorldModelGraph(arch), worldModelFeeds(batch, 10));
+    expect(out[wm.velocity].dims).toEqual([batch, frames, arch.latentDim]);
+    expect(out[wm.hiddenStates].dims).toEqual([batch, arch.layers, tokens, arch.worldModel.width]);
+  });
+
+  it("computes each row from that row's inputs only", async () => {
+    const model = buildWorldModelGraph(arch);
+    const feeds = worldModelFeeds(batch, 10);
+    const together = await runModel(model, feeds);
+    const alone = await runModel(model, rowOf(feeds, 1));
+    for (const name of [wm.velocity, wm.hiddenStates]) {
+      expect(maxAbsDifference(rowOf(together, 1)[name], alone[name])).toBeLessThan(1e-5);
+    }
+  });
+
+  it('depends on the goal distance K', async () => {
+    const model = buildWorldModelGraph(arch);
+    const feeds = worldModelFeeds(1, 10);
+    const near = await runModel(model, { ...feeds, [wm.goalSteps]: tensorOf([1], () => 5) });
+    const far = await runModel(model, { ...feeds, [wm.goalSteps]: tensorOf([1], () => 45) });
+    // Small at initialisation (N(0, 0.02) weights), but above float32 noise: ORT is deterministic here.
+    expect(maxAbsDifference(near[wm.velocity], far[wm.velocity])).toBeGreaterThan(1e-6);
+  });
+});
+
+describe('act2goal action expert graph', () => {
+  it('outputs the actions velocity [B, P + M, A]', async () => {
+    const out = await runModel(buildActionExpertGraph(arch), actionExpertFeeds(batch, 20));
+    expect(out[ae.velocity].dims).toEqual([batch, actions, arch.actionDim]);
+  });
+
+  it("cross-attends to every world-model layer's hidden states", async () => {
+    const model = buildActionExpertGraph(arch);
+    const feeds = actionExpertFeeds(1, 20);
+    const base = await runModel(model, feeds);
+    const layerSize = tokens * arch.worldModel.width;
+    for (let layer = 0; layer < arch.layers; layer++) {
+      // Perturb only this layer's slice, unevenly across features (a per-token constant shift would be
+      // undone by the context LayerNorm).
+      const states = feeds[ae.hiddenStates].data.slice() as Float32Array;
+      for (let i = layer * layerSize; i < (layer + 1) * layerSize; i++) states[i] += Math.sin(i);
+      const moved = await runModel(model, {
+        ...feeds,
+        [ae.hiddenStates]: { ...feeds[ae.hiddenStates], data: states },
+      });
+      expect(maxAbsDifference(base[ae.velocity], moved[ae.velocity])).toBeGreaterThan(1e-4);
+    }
+  });
+
+  it('names the mismatch when it gets fewer hidden states than blocks', () => {
+    const b = new GraphBuilder('bad_expert');
+    const states = b.input('states', [1, tokens, arch.worldModel.width]);
+    try {
+      actionExpertNetwork(
+        {
+          hiddenStates: [states],
+          proprio: b.input('proprio', [1, arch.proprioDim]),
+          flowTime: b.input('flow_time', [1]),
+          noisyActions: b.input('noisy_actions', [1, actions, arch.actionDim]),
+        },
+        arch,
+      );
+      expect.fail('expected a PolicyError');
+    } catch (error) {
+      expect((error as PolicyError).code).toBe('MODEL_IO_MISMATCH');
+      expect((error as Error).message).toBe(
+        'action expert: expected 2 world-model hidden states (one per block), got 1',
+      );
+    }
+  });
+});
