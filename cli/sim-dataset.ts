@@ -1,9 +1,9 @@
 import { writeDataset } from '../sim/dataset-writer.ts';
-import { parseCommandOptions, readIntegerOption, readRequiredOption } from './options.ts';
+import { parseCommandOptions, readIntegerOption, readNumberOption, readRequiredOption } from './options.ts';
 import { readTaskOption } from './task-option.ts';
 import { UsageError } from './usage-error.ts';
 
-/** `goalserve sim dataset --task T --episodes N --seed S --out DIR [--policy expert|play] [--image-size 64]`. */
+/** `goalserve sim dataset --task T --episodes N --seed S --out DIR [--policy expert|play] [--perturb σ] [--image-size 64]`. */
 export async function runSimDataset(args: string[]): Promise<number> {
   const o = parseCommandOptions('sim dataset', args, {
     task: { type: 'string' },
@@ -11,6 +11,7 @@ export async function runSimDataset(args: string[]): Promise<number> {
     seed: { type: 'string' },
     out: { type: 'string' },
     policy: { type: 'string', default: 'expert' },
+    perturb: { type: 'string' },
     'image-size': { type: 'string' },
   });
   const task = readTaskOption(o.task);
@@ -25,6 +26,7 @@ export async function runSimDataset(args: string[]): Promise<number> {
     seed: readIntegerOption('seed', o.seed, { min: 0, max: 2 ** 31, fallback: 0 }),
     out: readRequiredOption('out', o.out),
     policy: o.policy,
+    perturbation: readNumberOption('perturb', o.perturb, { min: 0, max: 2, fallback: 0 }),
     imageSize: readIntegerOption('image-size', o['image-size'], { min: 16, max: 1024, fallback: 64 }),
     onEpisode: (done) => {
       if (done % 50 === 0 || done === episodes)

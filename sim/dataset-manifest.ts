@@ -18,6 +18,8 @@ export interface DatasetManifest {
   version: number;
   task: string;
   policy: EpisodePolicy;
+  /** Max std of the noise added to executed actions while recording (absent in older datasets = 0). */
+  perturbation?: number;
   /** Layout seeds are firstSeed, firstSeed + 1, …, firstSeed + episodes − 1. */
   firstSeed: number;
   episodes: number;

@@ -20,6 +20,8 @@ export interface DatasetOptions {
   seed: number;
   out: string;
   policy?: EpisodePolicy;
+  /** Max std of the noise added to executed actions (see recordEpisode); 0 records clean episodes. */
+  perturbation?: number;
   imageSize?: number;
   episodesPerShard?: number;
   /** Called after each episode with the number done so far. */
@@ -54,7 +56,7 @@ export function writeDataset(options: DatasetOptions): DatasetManifest {
   };
 
   for (let i = 0; i < options.episodes; i++) {
-    const episode = recordEpisode(env, policy, options.seed + i);
+    const episode = recordEpisode(env, policy, options.seed + i, options.perturbation ?? 0);
     proprioStats.addRows(episode.proprio);
     actionStats.addRows(episode.actions);
     pixelStats.addRows(episode.frames);
@@ -72,6 +74,7 @@ export function writeDataset(options: DatasetOptions): DatasetManifest {
     version: DATASET_VERSION,
     task: options.task,
     policy,
+    perturbation: options.perturbation ?? 0,
     firstSeed: options.seed,
     episodes: options.episodes,
     steps,

@@ -4,9 +4,10 @@ import { createScriptedExpert } from './expert.ts';
 import { createPlayPolicy } from './play-policy.ts';
 import type { ScriptedPolicy } from './scripted-policy.ts';
 import { ACTION_DIM, PROPRIO_DIM, type TabletopEnv } from './tabletop-env.ts';
-import type { WorldState } from './world.ts';
+import { clamp, type WorldState } from './world.ts';
 
 const POLICY_SALT: Record<EpisodePolicy, number> = { expert: 1, play: 2 };
+const PERTURBATION_SALT = 3;
 
 /** Creates the scripted policy of a kind for one episode, seeded from the layout seed. */
 export function createEpisodePolicy(env: TabletopEnv, kind: EpisodePolicy, seed: number): ScriptedPolicy {
@@ -17,10 +18,22 @@ export function createEpisodePolicy(env: TabletopEnv, kind: EpisodePolicy, seed:
 /**
  * Runs one episode of a scripted policy and records everything. Expert episodes stop at success;
  * play episodes run the whole horizon, since their goal is whatever they reach.
+ *
+ * With `perturbation` > 0 the robot executes the policy's action plus Gaussian noise of a per-episode
+ * std drawn uniformly from [0, perturbation], while the policy's own action is recorded (DART,
+ * Laskey et al. 2017): the data then shows how the policy recovers from states it would not reach
+ * by itself, which a learner that imitates it will reach.
  */
-export function recordEpisode(env: TabletopEnv, kind: EpisodePolicy, seed: number): EpisodeRecord {
+export function recordEpisode(
+  env: TabletopEnv,
+  kind: EpisodePolicy,
+  seed: number,
+  perturbation = 0,
+): EpisodeRecord {
   const { observation, goal } = env.reset(seed);
   const policy = createEpisodePolicy(env, kind, seed);
+  const noiseRng = createRng(deriveSeed(seed, PERTURBATION_SALT));
+  const noiseStd = perturbation * noiseRng.next();
   const horizon = env.task.horizon;
   const frameSize = observation.frame.length;
   const stateSize = 2 + 2 * env.task.blockCount;
@@ -36,7 +49,9 @@ export function recordEpisode(env: TabletopEnv, kind: EpisodePolicy, seed: numbe
   let success = false;
   while (steps < horizon) {
     const action = policy.act(env.state(), goal.state);
-    const result = env.step(action);
+    const executed =
+      noiseStd === 0 ? action : action.map((a) => clamp(a + noiseStd * noiseRng.normal(), -1, 1));
+    const result = env.step(executed);
     actions.set(action, steps * ACTION_DIM);
     steps = result.step;
     frames.set(result.observation.frame, steps * frameSize);

@@ -29,6 +29,19 @@ describe('scripted expert', () => {
     expect(a.states).toEqual(b.states);
     expect(Buffer.compare(a.frames, b.frames)).toBe(0);
   });
+
+  it('records its own actions while the robot executes perturbed ones (DART)', () => {
+    const env = createTabletopEnv('reach');
+    const clean = recordEpisode(env, 'expert', 3);
+    const perturbed = recordEpisode(env, 'expert', 3, 1);
+    // Same layout and policy seed: the first decision is made in the same state, so it is the same label.
+    expect(perturbed.actions.subarray(0, 2)).toEqual(clean.actions.subarray(0, 2));
+    // In free space the pusher moves by the executed action × the per-tick step: that move differs
+    // from the recorded label once noise is added, and the trajectories part.
+    const moved = Math.hypot(perturbed.states[2] - clean.states[2], perturbed.states[3] - clean.states[3]);
+    expect(moved).toBeGreaterThan(1e-4);
+    expect(perturbed.success).toBe(true);
+  });
 });
 
 describe('play policy', () => {
