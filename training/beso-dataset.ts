@@ -1,13 +1,15 @@
-import { createRng, deriveSeed, type Rng } from '../common/rng.ts';
+import { createRng, deriveSeed } from '../common/rng.ts';
 import type { TensorData } from '../nn/graph.ts';
 import type { Dataset } from '../nn/train-loop.ts';
 import { BESO_TENSORS, type BesoArchitecture } from '../policies/beso/beso-config.ts';
 import { normalizeFrame } from '../policies/image-normalizer.ts';
+import { scaleActionValue } from '../policies/robot-units.ts';
 import { computeEdmCoefficients } from '../policies/sampling/edm-preconditioning.ts';
 import { createTrainingSigmaSampler } from '../policies/sampling/training-sigma.ts';
 import type { EpisodeRecord } from '../sim/episode.ts';
 import { BESO_TRAINING_TENSORS, PROBED_STATE_DIM } from './beso-training-graph.ts';
-import type { EpisodeStore } from './episode-store.ts';
+import { type EpisodeStore, episodeFrame } from './episode-store.ts';
+import { pickHindsightGoal } from './hindsight-goal.ts';
 
 /** How training samples are drawn; see METHODS.md (BESO, Training). */
 export interface BesoSampling {
@@ -70,7 +72,7 @@ export function createBesoDataset(
       const frameStateMask = new Float32Array(n * perSample * PROBED_STATE_DIM);
       /** Writes frame `frameIndex` of an episode into frame slot `frameSlot`, with its probe targets. */
       const putFrame = (episode: EpisodeRecord, frameIndex: number, frameSlot: number) => {
-        normalizeFrame(frameAt(episode, frameIndex, frameSize), store.pixels, frames, frameSlot * frameSize);
+        normalizeFrame(episodeFrame(episode, frameIndex), store.pixels, frames, frameSlot * frameSize);
         const stateDim = episode.goalState.length;
         for (let k = 0; k < Math.min(stateDim, PROBED_STATE_DIM); k++) {
           frameStates[frameSlot * PROBED_STATE_DIM + k] =
@@ -91,7 +93,7 @@ export function createBesoDataset(
               (value - store.proprio.mean[p]) / store.proprio.std[p];
           }
         }
-        const goalIndex = pickGoalIndex(episode.steps, t, sampling.finalGoalShare, rng);
+        const goalIndex = pickHindsightGoal(episode.steps, t, sampling.finalGoalShare, rng);
         putFrame(episode, goalIndex, slot * perSample + arch.window);
         goalKeep[slot] = rng.next() < sampling.goalDropout ? 0 : 1;
 
@@ -101,7 +103,7 @@ export function createBesoDataset(
         for (let h = 0; h < arch.chunk; h++) {
           for (let a = 0; a < arch.actionDim; a++) {
             const raw = t + h < episode.steps ? episode.actions[(t + h) * arch.actionDim + a] : 0;
-            const clean = ((raw - low[a]) / (high[a] - low[a])) * 2 - 1;
+            const clean = scaleActionValue(raw, low[a], high[a]);
             const noisy = clean + sigma * rng.normal();
             const k = (slot * arch.chunk + h) * arch.actionDim + a;
             scaled[k] = cIn * noisy;
@@ -123,14 +125,4 @@ export function createBesoDataset(
       };
     },
   };
-}
-
-/** Hindsight "future" goal (Reuss et al. 2023): the last frame with probability `finalShare`, else uniform over (t, T]. */
-function pickGoalIndex(steps: number, t: number, finalShare: number, rng: Rng): number {
-  if (rng.next() < finalShare) return steps;
-  return t + 1 + rng.int(steps - t);
-}
-
-function frameAt(episode: EpisodeRecord, index: number, frameSize: number): Uint8Array {
-  return episode.frames.subarray(index * frameSize, (index + 1) * frameSize);
 }

@@ -52,3 +52,9 @@ export async function loadEpisodeStore(dirs: string[]): Promise<EpisodeStore> {
     actionBounds,
   };
 }
+
+/** Frame `index` of an episode (0..T): uint8 [S, S, 3] RGB, a view into its frames. */
+export function episodeFrame(episode: EpisodeRecord, index: number): Uint8Array {
+  const frameSize = 3 * episode.imageSize * episode.imageSize;
+  return episode.frames.subarray(index * frameSize, (index + 1) * frameSize);
+}

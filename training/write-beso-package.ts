@@ -1,14 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../common/atomic-write.ts';
-import { exportInference } from '../nn/export.ts';
 import type { TensorData } from '../nn/graph.ts';
-import { saveOnnxFile } from '../nn/onnx-file.ts';
 import { BESO_TENSORS, type BesoArchitecture } from '../policies/beso/beso-config.ts';
 import { buildBesoDenoiserGraph, buildBesoEncoderGraph } from '../policies/beso/beso-graphs.ts';
 import type { ModelManifest } from '../policies/model-manifest.ts';
 import type { SamplerOptions } from '../policies/sampling/sampler-options.ts';
 import type { EpisodeStore } from './episode-store.ts';
+import { writePackageGraph, writePackageManifest } from './package-files.ts';
 
 /** What goes into a BESO package besides the weights. */
 export interface BesoPackageSpec {
@@ -34,12 +31,7 @@ export async function writeBesoPackage(
     ['encoder', buildBesoEncoderGraph(spec.arch), BESO_TENSORS.encoder, BESO_TENSORS.encoder.embedding],
     ['denoiser', buildBesoDenoiserGraph(spec.arch), BESO_TENSORS.denoiser, BESO_TENSORS.denoiser.output],
   ] as const;
-  for (const [role, model, , output] of graphs) {
-    const own = new Map(
-      [...model.params.keys()].map((name) => [name, weights.get(name) ?? model.params.get(name)!]),
-    );
-    await saveOnnxFile(join(dir, `${role}.onnx`), exportInference(model.graph, own, [output]));
-  }
+  for (const [role, model, , output] of graphs) await writePackageGraph(dir, role, model, weights, [output]);
   const { low, high } = spec.store.actionBounds;
   const manifest: ModelManifest = {
     format: 'goalserve-model',
@@ -58,9 +50,6 @@ export async function writeBesoPackage(
     actionsPerChunk: spec.actionsPerChunk,
     beso: { architecture: spec.arch },
   };
-  writeFileAtomic(
-    join(dir, 'manifest.json'),
-    new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`),
-  );
+  writePackageManifest(dir, manifest);
   return manifest;
 }

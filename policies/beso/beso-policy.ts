@@ -1,67 +1,38 @@
-import { join } from 'node:path';
-import type { Rng } from '../../common/rng.ts';
-import { readFileBytes } from '../../nn/files.ts';
 import type { TensorData } from '../../nn/graph.ts';
-import { decodeOnnx } from '../../nn/onnx-decode.ts';
-import { OrtSession, type OrtSessionOptions } from '../../nn/ort-session.ts';
-import { normalizeFrame } from '../image-normalizer.ts';
+import type { OrtSession, OrtSessionOptions } from '../../nn/ort-session.ts';
+import type { ChunkPolicy, ChunkRequest } from '../chunk-policy.ts';
+import { normalizeFrames } from '../image-normalizer.ts';
 import { type ModelManifest, readModelManifest } from '../model-manifest.ts';
-import { PolicyError } from '../policy-error.ts';
+import { openPackageGraph } from '../package-graph.ts';
+import { actionsToRobotUnits, zScoreProprio } from '../robot-units.ts';
 import { checkDenoiserOutput, type GoalDenoise } from '../sampling/denoiser.ts';
 import { combineEdmOutput, scaleEdmInput } from '../sampling/edm-preconditioning.ts';
 import { sampleActions } from '../sampling/sample-actions.ts';
 import type { SamplerOptions } from '../sampling/sampler-options.ts';
 
-/** One robot's request for a chunk: its goal and observation embeddings, raw proprio and own RNG. */
-export interface ChunkRequest {
-  /** float32 [E]; undefined for the null goal (goal-free policy). */
-  goal: Float32Array | undefined;
-  /** float32 [W, E], oldest frame first. */
-  observation: Float32Array;
-  /** float32 [W, P] in robot units (z-scored here). */
-  proprio: Float32Array;
-  rng: Rng;
-}
-
 /** A loaded BESO package: an encoder session and a denoiser-network session, batched across requests. */
-export class BesoPolicy {
+export class BesoPolicy implements ChunkPolicy {
+  readonly embedDim: number;
+
   private constructor(
     readonly manifest: ModelManifest,
     private readonly encoder: OrtSession,
     private readonly denoiser: OrtSession,
-  ) {}
+  ) {
+    this.embedDim = manifest.beso!.architecture.embedDim;
+  }
 
   /** Loads a package folder (manifest.json + encoder and denoiser ONNX files). */
   static async load(dir: string, session: Partial<OrtSessionOptions> = {}): Promise<BesoPolicy> {
     const manifest = readModelManifest(dir);
-    const open = async (role: 'encoder' | 'denoiser') => {
-      const entry = manifest.graphs[role];
-      if (entry === undefined)
-        throw new PolicyError('MODEL_IO_MISMATCH', `${dir}: manifest has no graphs.${role}`);
-      const path = join(dir, entry.file);
-      const bytes = await readFileBytes(path);
-      // Only the graph's interface is read here; ONNX Runtime runs whatever ops the file uses.
-      const { graph } = decodeOnnx(bytes, path);
-      const inputs = graph.inputs.filter((v) => !graph.initializers.has(v.name));
-      return OrtSession.create(bytes, { inputs, outputs: graph.outputs }, session);
-    };
+    const open = (role: string) => openPackageGraph(dir, manifest, role, session);
     return new BesoPolicy(manifest, await open('encoder'), await open('denoiser'));
   }
 
   /** Embeds camera frames (each uint8 [S, S, 3] RGB) in one run → float32 [N, E]. */
   async encode(frames: readonly Uint8Array[]): Promise<Float32Array> {
     const { size } = this.manifest.image;
-    const frameSize = 3 * size * size;
-    const pixels = new Float32Array(frames.length * frameSize);
-    frames.forEach((frame, i) => {
-      if (frame.length !== frameSize) {
-        throw new PolicyError(
-          'BAD_OBSERVATION',
-          `frames[${i}]: expected ${size}×${size}×3 = ${frameSize} bytes, got ${frame.length}`,
-        );
-      }
-      normalizeFrame(frame, this.manifest.image, pixels, i * frameSize);
-    });
+    const pixels = normalizeFrames(frames, size, this.manifest.image);
     const names = this.manifest.graphs.encoder.tensors;
     const out = await this.encoder.run({
       [names.frames]: { dtype: 'float32', dims: [frames.length, 3, size, size], data: pixels },
@@ -82,7 +53,7 @@ export class BesoPolicy {
       options,
     );
     return requests.map((_, r) =>
-      this.toRobotUnits(normalized.subarray(r * chunk * dim, (r + 1) * chunk * dim)),
+      actionsToRobotUnits(normalized.subarray(r * chunk * dim, (r + 1) * chunk * dim), this.manifest.action),
     );
   }
 
@@ -94,7 +65,7 @@ export class BesoPolicy {
     const embed = this.manifest.beso!.architecture.embedDim;
     const proprioDim = this.manifest.proprio.dim;
     const sigmaData = this.manifest.beso!.architecture.sigmaData;
-    const proprio = requests.map((r) => this.normalizeProprio(r.proprio));
+    const proprio = requests.map((r) => zScoreProprio(r.proprio, this.manifest.proprio, window));
     return async (x, sigmas, batch, goalMask) => {
       const goal = new Float32Array(batch * embed);
       const observation = new Float32Array(batch * window * embed);
@@ -118,24 +89,6 @@ export class BesoPolicy {
       checkDenoiserOutput(network, x.length, batch);
       return combineEdmOutput(x, network, sigmas, batch, sigmaData);
     };
-  }
-
-  private normalizeProprio(raw: Float32Array): Float32Array {
-    const { dim, mean, std } = this.manifest.proprio;
-    const expected = this.manifest.window * dim;
-    if (raw.length !== expected)
-      throw new PolicyError('BAD_OBSERVATION', `proprio: expected ${expected} values, got ${raw.length}`);
-    return raw.map((v, i) => (v - mean[i % dim]) / std[i % dim]);
-  }
-
-  /** Clips normalised actions to ±clip and maps [−1, 1] back to [low, high]. */
-  private toRobotUnits(normalized: Float32Array): Float32Array {
-    const { dim, low, high, clip } = this.manifest.action;
-    return normalized.map((v, i) => {
-      const c = Math.min(clip, Math.max(-clip, v));
-      const a = i % dim;
-      return low[a] + ((c + 1) / 2) * (high[a] - low[a]);
-    });
   }
 
   /** Frees both ONNX Runtime sessions. */
