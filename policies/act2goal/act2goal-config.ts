@@ -89,4 +89,12 @@ export const ACT2GOAL_TENSORS = {
     /** float32 [B, P + M, A]: velocity v = data − noise of the actions. */
     velocity: 'action_velocity',
   },
+  goalStepsHead: {
+    /** float32 [B, Z]: z_t. */
+    currentLatent: 'current_latent',
+    /** float32 [B, Z]: z_g. */
+    goalLatent: 'goal_latent',
+    /** float32 [B]: predicted ln(1 + K), K the steps from the current frame to the goal. */
+    logGoalSteps: 'log_goal_steps',
+  },
 } as const;

@@ -2,6 +2,7 @@ import { GraphBuilder, type Model } from '../../nn/builder.ts';
 import { concat } from '../../nn/layers.ts';
 import { ACT2GOAL_TENSORS, type Act2GoalArchitecture } from './act2goal-config.ts';
 import { actionExpertNetwork } from './action-expert.ts';
+import { goalStepsHeadNetwork } from './goal-steps-head.ts';
 import { decodeLatent, encodeImage } from './image-autoencoder.ts';
 import { msthActionCount, msthFrameCount } from './msth.ts';
 import { WORLD_MODEL_CONDITION_TOKENS, worldModelNetwork } from './world-model.ts';
@@ -67,5 +68,15 @@ export function buildActionExpertGraph(arch: Act2GoalArchitecture, seed = 0): Mo
     arch,
   );
   b.output(names.velocity, velocity);
+  return b.build();
+}
+
+/** The goal-steps head: latents float32 ['batch', Z] of the current and goal frames → ln(1 + K) ['batch']. */
+export function buildGoalStepsGraph(arch: Act2GoalArchitecture, seed = 0): Model {
+  const b = new GraphBuilder('act2goal_goal_steps', { seed });
+  const names = ACT2GOAL_TENSORS.goalStepsHead;
+  const current = b.input(names.currentLatent, ['batch', arch.latentDim]);
+  const goal = b.input(names.goalLatent, ['batch', arch.latentDim]);
+  b.output(names.logGoalSteps, goalStepsHeadNetwork(current, goal, arch));
   return b.build();
 }

@@ -47,3 +47,23 @@ function checkVelocity(velocity: Float32Array, expectedLength: number, batch: nu
     );
   }
 }
+
+/**
+ * One flow-matching training pair at flow time τ (same convention as `sampleFlow`): for each clean
+ * value x and fresh ε ~ N(0, 1) from `rng`, writes x_τ = (1 − τ)·ε + τ·x into `noisy` and the target
+ * velocity x − ε into `target`, both starting at `offset`.
+ */
+export function writeFlowTrainingPair(
+  clean: ArrayLike<number>,
+  tau: number,
+  rng: Rng,
+  noisy: Float32Array,
+  target: Float32Array,
+  offset: number,
+): void {
+  for (let k = 0; k < clean.length; k++) {
+    const noise = rng.normal();
+    noisy[offset + k] = (1 - tau) * noise + tau * clean[k];
+    target[offset + k] = clean[k] - noise;
+  }
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import type { TensorData } from '../../../nn/graph.ts';
+import type { EpisodeRecord } from '../../../sim/episode.ts';
+import { createAct2GoalDataset } from '../../../training/act2goal-dataset.ts';
+import type { EpisodeStore } from '../../../training/episode-store.ts';
+import { TINY_ACT2GOAL as arch } from '../policies/act2goal/tiny-act2goal.ts';
+
+// P = 4, r = 2, M = 2: frames at offsets 2, 4 then two distal; actions 0..3 then two distal.
+const steps = 20;
+const z = arch.latentDim;
+/** Latent of frame i: i + d/10 in dimension d, so a target names the frame it came from. */
+const latents = Float32Array.from({ length: (steps + 1) * z }, (_, k) => Math.floor(k / z) + (k % z) / 10);
+/** Action at step i: (i + a/2)/100, inside the bounds [−1, 1] so min-max scaling keeps it. */
+const actionAt = (i: number, a: number) => (i + a / 2) / 100;
+
+const episode = {
+  task: 'push1',
+  seed: 1,
+  policy: 'play',
+  success: false,
+  steps,
+  imageSize: arch.imageSize,
+  frames: new Uint8Array(0),
+  proprio: Float32Array.from({ length: (steps + 1) * arch.proprioDim }, (_, k) => k),
+  actions: Float32Array.from({ length: steps * 2 }, (_, k) => actionAt(Math.floor(k / 2), k % 2)),
+} as unknown as EpisodeRecord;
+
+const store: EpisodeStore = {
+  episodes: [episode],
+  imageSize: arch.imageSize,
+  pixels: { mean: [0, 0, 0], std: [1, 1, 1] },
+  proprio: { mean: [1, 2, 3], std: [2, 2, 2] },
+  actionBounds: { low: [-1, -1], high: [1, 1] },
+};
+
+/** Always the final goal and clean τ = 1 latents, so the targets are fixed by t alone. */
+function finalGoalData(stage: 1 | 2) {
+  return createAct2GoalDataset(
+    store,
+    [latents],
+    arch,
+    { finalGoalShare: 1, hiddenStateNoise: 0 },
+    7,
+    stage,
+    () => 3,
+  );
+}
+
+/** Clean values x = x_τ + (1 − τ)·v recovered from a flow-matching pair, row `row`. */
+function recoverClean(noisy: TensorData, target: TensorData, tau: TensorData, row: number): number[] {
+  const size = noisy.data.length / noisy.dims[0];
+  const t = tau.data[row] as number;
+  return Array.from({ length: size }, (_, k) => {
+    const i = row * size + k;
+    return (noisy.data[i] as number) + (1 - t) * (target.data[i] as number);
+  });
+}
+
+const framesOf = (values: TensorData['data']) =>
+  Array.from({ length: values.length / z }, (_, f) => Math.round(values[f * z] as number));
+const actionsOf = (values: number[]) => values.map((v) => Math.round(v * 200) / 2 + 0);
+
+describe('Act2Goal training samples', () => {
+  it('hold one sample per step that has an action, play episodes included', () => {
+    expect(finalGoalData(2).size).toBe(steps);
+  });
+
+  it('take K from the goal frame and MSTH frames and actions for it (t = 5, goal 20, K = 15)', () => {
+    const batch = finalGoalData(1).batch(Int32Array.of(5));
+    expect(batch.goal_steps.data[0]).toBe(15);
+    expect(batch.log_goal_steps_target.data[0]).toBeCloseTo(Math.log(16), 5);
+    expect(framesOf(batch.current_latent.data)).toEqual([5]);
+    expect(framesOf(batch.goal_latent.data)).toEqual([20]);
+    // frames: proximal 2, 4; distal 4 + ⌊11·ln 2/ln 3⌋ = 10 and 4 + 11 = 15 → steps 7, 9, 15, 20
+    expect(framesOf(batch.clean_latents.data)).toEqual([7, 9, 15, 20]);
+    const future = recoverClean(batch.noisy_latents, batch.latent_target, batch.flow_time, 0);
+    future.forEach((v, k) => {
+      expect(v).toBeCloseTo(batch.clean_latents.data[k] as number, 4);
+    });
+    // actions: proximal a_5..a_8; distal d − 1 = 9, 14 → a_14, a_19
+    const actions = recoverClean(batch.noisy_actions, batch.action_target, batch.action_flow_time, 0);
+    expect(actionsOf(actions.filter((_, k) => k % 2 === 0))).toEqual([5, 6, 7, 8, 14, 19]);
+    expect(actionsOf(actions.filter((_, k) => k % 2 === 1))).toEqual([5.5, 6.5, 7.5, 8.5, 14.5, 19.5]);
+  });
+
+  it('repeat the goal frame and hold still past a goal nearer than P (t = 18, K = 2)', () => {
+    const batch = finalGoalData(2).batch(Int32Array.of(18));
+    expect(batch.goal_steps.data[0]).toBe(2);
+    expect(framesOf(batch.clean_latents.data)).toEqual([20, 20, 20, 20]);
+    const actions = recoverClean(batch.noisy_actions, batch.action_target, batch.action_flow_time, 0);
+    // a_18, a_19, then zeros at j = 2, 3 ≥ K, then the distal actions into the goal: a_19 twice
+    expect(actionsOf(actions.filter((_, k) => k % 2 === 0))).toEqual([18, 19, 0, 0, 19, 19]);
+    expect(batch).not.toHaveProperty('noisy_latents');
+  });
+
+  it('z-score proprio and draw the same batch for the same step', () => {
+    const data = finalGoalData(1);
+    const batch = data.batch(Int32Array.of(2));
+    expect([...batch.proprio.data]).toEqual([(6 - 1) / 2, (7 - 2) / 2, (8 - 3) / 2]);
+    expect(data.batch(Int32Array.of(2)).noisy_actions.data).toEqual(batch.noisy_actions.data);
+  });
+
+  it('pick hindsight goals after t within the episode', () => {
+    const data = createAct2GoalDataset(
+      store,
+      [latents],
+      arch,
+      { finalGoalShare: 0, hiddenStateNoise: 0.1 },
+      7,
+      1,
+      () => 0,
+    );
+    const batch = data.batch(Int32Array.from({ length: steps }, (_, t) => t));
+    for (let t = 0; t < steps; t++) {
+      const k = batch.goal_steps.data[t] as number;
+      expect(k).toBeGreaterThanOrEqual(1);
+      expect(t + k).toBeLessThanOrEqual(steps);
+    }
+  });
+});

@@ -1,0 +1,149 @@
+import { createRng, deriveSeed } from '../common/rng.ts';
+import type { TensorData } from '../nn/graph.ts';
+import type { Dataset } from '../nn/train-loop.ts';
+import { ACT2GOAL_TENSORS, type Act2GoalArchitecture } from '../policies/act2goal/act2goal-config.ts';
+import {
+  msthActionCount,
+  msthActionOffsets,
+  msthFrameCount,
+  msthFrameOffsets,
+} from '../policies/act2goal/msth.ts';
+import { scaleActionValue } from '../policies/robot-units.ts';
+import { writeFlowTrainingPair } from '../policies/sampling/flow-matching.ts';
+import { ACT2GOAL_TRAINING_TENSORS } from './act2goal-training-graphs.ts';
+import type { EpisodeStore } from './episode-store.ts';
+import { pickHindsightGoal } from './hindsight-goal.ts';
+
+/** How stage 1–2 samples are drawn. */
+export interface Act2GoalSampling {
+  /** Probability that the hindsight goal is the episode's last frame rather than a uniform future one. */
+  finalGoalShare: number;
+  /**
+   * Std of N(0, σ²) added to the clean future latents of the τ = 1 pass the action expert attends to,
+   * so it tolerates the small errors of imagined latents at plan time.
+   */
+  hiddenStateNoise: number;
+}
+
+/** The defaults of `goalserve train act2goal`. */
+export const DEFAULT_ACT2GOAL_SAMPLING: Act2GoalSampling = { finalGoalShare: 0.5, hiddenStateNoise: 0.1 };
+
+/**
+ * Training samples for the world model and action expert, one per (episode, step t < T), play episodes
+ * included. The goal is a hindsight frame g of the same episode and K = g − t; the targets follow MSTH
+ * for that K: latents of frames t + msthFrameOffsets(K) and actions a_{t + msthActionOffsets(K)}, except
+ * that proximal actions at or past the goal (j ≥ K) are zero, the hold-still command: the frames there
+ * are the goal repeated, and for the final goal this is BESO's zero padding past an episode's end.
+ * Proprio is z-scored, actions min-max scaled to [−1, 1]. Everything random depends only on (seed,
+ * stage, training step, slot), so a resumed run draws the same batches.
+ */
+export function createAct2GoalDataset(
+  store: EpisodeStore,
+  latents: readonly Float32Array[],
+  arch: Act2GoalArchitecture,
+  sampling: Act2GoalSampling,
+  seed: number,
+  stage: 1 | 2,
+  stepOf: () => number,
+): Dataset {
+  const starts = store.episodes.flatMap((episode, e) =>
+    Array.from({ length: episode.steps }, (_, t) => ({ episode, latents: latents[e], t })),
+  );
+  const z = arch.latentDim;
+  const frames = msthFrameCount(arch.msth);
+  const actions = msthActionCount(arch.msth);
+  const { proximalSteps } = arch.msth;
+  const { low, high } = store.actionBounds;
+  const pd = arch.proprioDim;
+
+  return {
+    size: starts.length,
+    batch(indices) {
+      const n = indices.length;
+      const current = new Float32Array(n * z);
+      const goal = new Float32Array(n * z);
+      const proprio = new Float32Array(n * pd);
+      const goalSteps = new Float32Array(n);
+      const logGoalSteps = new Float32Array(n);
+      const futures = new Float32Array(frames * z);
+      const flowTime = new Float32Array(n);
+      const noisyLatents = new Float32Array(n * frames * z);
+      const latentTarget = new Float32Array(n * frames * z);
+      const clean = new Float32Array(n * frames * z);
+      const actionFlowTime = new Float32Array(n);
+      const noisyActions = new Float32Array(n * actions * arch.actionDim);
+      const actionTarget = new Float32Array(n * actions * arch.actionDim);
+      const cleanActions = new Float32Array(actions * arch.actionDim);
+      const step = stepOf();
+      indices.forEach((index, slot) => {
+        const { episode, latents: own, t } = starts[index];
+        const rng = createRng(deriveSeed(seed, stage, step, slot));
+        const g = pickHindsightGoal(episode.steps, t, sampling.finalGoalShare, rng);
+        const k = g - t;
+        current.set(own.subarray(t * z, (t + 1) * z), slot * z);
+        goal.set(own.subarray(g * z, (g + 1) * z), slot * z);
+        for (let p = 0; p < pd; p++) {
+          proprio[slot * pd + p] =
+            (episode.proprio[t * pd + p] - store.proprio.mean[p]) / store.proprio.std[p];
+        }
+        goalSteps[slot] = k;
+        logGoalSteps[slot] = Math.log1p(k);
+        msthFrameOffsets(arch.msth, k).forEach((offset, f) => {
+          futures.set(own.subarray((t + offset) * z, (t + offset + 1) * z), f * z);
+        });
+        msthActionOffsets(arch.msth, k).forEach((offset, j) => {
+          const hold = j < proximalSteps && j >= k;
+          for (let a = 0; a < arch.actionDim; a++) {
+            const raw = hold ? 0 : episode.actions[(t + offset) * arch.actionDim + a];
+            cleanActions[j * arch.actionDim + a] = scaleActionValue(raw, low[a], high[a]);
+          }
+        });
+        for (let i = 0; i < futures.length; i++) {
+          clean[slot * futures.length + i] = futures[i] + sampling.hiddenStateNoise * rng.normal();
+        }
+        actionFlowTime[slot] = rng.next();
+        const actionOffset = slot * cleanActions.length;
+        writeFlowTrainingPair(
+          cleanActions,
+          actionFlowTime[slot],
+          rng,
+          noisyActions,
+          actionTarget,
+          actionOffset,
+        );
+        if (stage === 1) {
+          flowTime[slot] = rng.next();
+          writeFlowTrainingPair(
+            futures,
+            flowTime[slot],
+            rng,
+            noisyLatents,
+            latentTarget,
+            slot * futures.length,
+          );
+        }
+      });
+      const wm = ACT2GOAL_TENSORS.worldModel;
+      const names = ACT2GOAL_TRAINING_TENSORS;
+      const tensor = (dims: number[], data: Float32Array): TensorData => ({ dtype: 'float32', dims, data });
+      const both: Record<string, TensorData> = {
+        [wm.currentLatent]: tensor([n, z], current),
+        [wm.goalLatent]: tensor([n, z], goal),
+        [wm.proprio]: tensor([n, pd], proprio),
+        [wm.goalSteps]: tensor([n], goalSteps),
+        [names.cleanLatents]: tensor([n, frames, z], clean),
+        [names.actionFlowTime]: tensor([n], actionFlowTime),
+        [ACT2GOAL_TENSORS.actionExpert.noisyActions]: tensor([n, actions, arch.actionDim], noisyActions),
+        [names.actionTarget]: tensor([n, actions, arch.actionDim], actionTarget),
+      };
+      if (stage === 2) return both;
+      return {
+        ...both,
+        [wm.flowTime]: tensor([n], flowTime),
+        [wm.noisyLatents]: tensor([n, frames, z], noisyLatents),
+        [names.latentTarget]: tensor([n, frames, z], latentTarget),
+        [names.logGoalSteps]: tensor([n], logGoalSteps),
+      };
+    },
+  };
+}

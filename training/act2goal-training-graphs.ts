@@ -1,0 +1,108 @@
+import { GraphBuilder, type Model } from '../nn/builder.ts';
+import { concat, mseLoss } from '../nn/layers.ts';
+import { filled } from '../nn/tensor-data.ts';
+import { ACT2GOAL_TENSORS, type Act2GoalArchitecture } from '../policies/act2goal/act2goal-config.ts';
+import { actionExpertNetwork } from '../policies/act2goal/action-expert.ts';
+import { goalStepsHeadNetwork } from '../policies/act2goal/goal-steps-head.ts';
+import { decodeLatent, encodeImage } from '../policies/act2goal/image-autoencoder.ts';
+import { msthActionCount, msthFrameCount } from '../policies/act2goal/msth.ts';
+import { worldModelNetwork } from '../policies/act2goal/world-model.ts';
+
+/** Tensor names of the Act2Goal training graphs besides those of the exported graphs. */
+export const ACT2GOAL_TRAINING_TENSORS = {
+  /** float32 [B, 3, S, S]: frames to reconstruct (stage 0), normalised like the encoder's input. */
+  frames: ACT2GOAL_TENSORS.encoder.frames,
+  /** float32 [B, F, Z]: velocity target data − noise of the MSTH future latents. */
+  latentTarget: 'latent_target',
+  /** float32 [B, F, Z]: the clean MSTH future latents (plus a little noise) for the τ = 1 pass. */
+  cleanLatents: 'clean_latents',
+  /** float32 [B]: the action flow's τ (the world model's is `flow_time`). */
+  actionFlowTime: 'action_flow_time',
+  /** float32 [B, P + M, A]: velocity target data − noise of the MSTH actions. */
+  actionTarget: 'action_target',
+  /** float32 [B]: ln(1 + K), target of the goal-steps head. */
+  logGoalSteps: 'log_goal_steps_target',
+  loss: 'loss',
+} as const;
+
+/** Weight of the goal-steps head's loss in stage 1 (its parameters are its own; the weight only matters through gradient clipping). */
+export const GOAL_STEPS_LOSS_WEIGHT = 0.1;
+
+/** Stage 0: the image autoencoder on its own, loss mean((decode(encode(x)) − x)²) in normalised pixels. */
+export function buildAutoencoderTrainingGraph(
+  arch: Act2GoalArchitecture,
+  batch: number,
+  seed: number,
+): Model {
+  const b = new GraphBuilder('act2goal_autoencoder_training', { seed });
+  const frames = b.input(ACT2GOAL_TRAINING_TENSORS.frames, [batch, 3, arch.imageSize, arch.imageSize]);
+  b.output(ACT2GOAL_TRAINING_TENSORS.loss, mseLoss(decodeLatent(encodeImage(frames, arch), arch), frames));
+  return b.build();
+}
+
+/**
+ * Stages 1 and 2 on cached latents (the encoder is frozen after stage 0). The world model runs once on
+ * 2B rows: rows 0..B−1 are the noisy futures at the sampled τ (L_v), rows B..2B−1 the clean futures at
+ * τ = 1, whose block outputs the action expert cross-attends to (L_a). At plan time the expert sees the
+ * same kind of pass: τ = 1 on the imagined futures. Stage 1: L_v + 0.1·L_a (Act2Goal) plus the
+ * goal-steps head's loss; stage 2: L_a only, through the expert and the world model (only the clean
+ * rows are built). Seeds equal to the exported graphs' give the same initial weights by name.
+ */
+export function buildDynamicsTrainingGraph(
+  arch: Act2GoalArchitecture,
+  batch: number,
+  seed: number,
+  stage: 1 | 2,
+): Model {
+  const b = new GraphBuilder(`act2goal_stage${stage}_training`, { seed });
+  const wm = ACT2GOAL_TENSORS.worldModel;
+  const names = ACT2GOAL_TRAINING_TENSORS;
+  const frames = msthFrameCount(arch.msth);
+  const actions = msthActionCount(arch.msth);
+  const current = b.input(wm.currentLatent, [batch, arch.latentDim]);
+  const goal = b.input(wm.goalLatent, [batch, arch.latentDim]);
+  const proprio = b.input(wm.proprio, [batch, arch.proprioDim]);
+  const goalSteps = b.input(wm.goalSteps, [batch]);
+  const clean = b.input(names.cleanLatents, [batch, frames, arch.latentDim]);
+  const ones = b.constant(filled('float32', [batch], 1), 'clean_flow_time');
+  const rows = stage === 1 ? 2 : 1;
+  const twice = (x: typeof current) => (rows === 1 ? x : concat([x, x], 0));
+  const noisy = stage === 1 ? b.input(wm.noisyLatents, [batch, frames, arch.latentDim]) : undefined;
+  const flowTime = stage === 1 ? b.input(wm.flowTime, [batch]) : undefined;
+  const { velocity, hiddenStates } = worldModelNetwork(
+    {
+      currentLatent: twice(current),
+      goalLatent: twice(goal),
+      proprio: twice(proprio),
+      goalSteps: twice(goalSteps),
+      flowTime: flowTime === undefined ? ones : concat([flowTime, ones], 0),
+      noisyLatents: noisy === undefined ? clean : concat([noisy, clean], 0),
+    },
+    arch,
+  );
+  const cleanRows = (h: typeof current) => h.slice([(rows - 1) * batch], [rows * batch], [0]);
+  const actionVelocity = actionExpertNetwork(
+    {
+      hiddenStates: hiddenStates.map(cleanRows),
+      proprio,
+      flowTime: b.input(names.actionFlowTime, [batch]),
+      noisyActions: b.input(ACT2GOAL_TENSORS.actionExpert.noisyActions, [batch, actions, arch.actionDim]),
+    },
+    arch,
+  );
+  const actionLoss = mseLoss(actionVelocity, b.input(names.actionTarget, [batch, actions, arch.actionDim]));
+  if (stage === 2) {
+    b.output(names.loss, actionLoss);
+    return b.build();
+  }
+  const latentLoss = mseLoss(
+    velocity.slice([0], [batch], [0]),
+    b.input(names.latentTarget, [batch, frames, arch.latentDim]),
+  );
+  const goalStepsLoss = mseLoss(
+    goalStepsHeadNetwork(current, goal, arch),
+    b.input(names.logGoalSteps, [batch]),
+  );
+  b.output(names.loss, latentLoss.add(actionLoss.mul(0.1)).add(goalStepsLoss.mul(GOAL_STEPS_LOSS_WEIGHT)));
+  return b.build();
+}
