@@ -7,7 +7,10 @@ export type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   sim: { summary: 'simulator: dataset, render, expert', load: async () => (await import('./sim.ts')).runSim },
   nn: { summary: 'training engine tools: grad', load: async () => (await import('./nn.ts')).runNn },
-  train: { summary: 'train a policy: beso', load: async () => (await import('./train.ts')).runTrain },
+  train: {
+    summary: 'train a policy: beso, act2goal',
+    load: async () => (await import('./train.ts')).runTrain,
+  },
   eval: {
     summary: 'evaluate a model package closed-loop in the simulator',
     load: async () => (await import('./eval.ts')).runEval,

@@ -24,3 +24,11 @@ export function createProgressLine(label: string, total: number) {
     },
   };
 }
+
+/** The detail of a training progress line: loss, learning rate, throughput and dataset size. */
+export function formatTrainProgress(
+  p: { loss: number; lr: number; samplesPerSec: number },
+  dataSize: number,
+): string {
+  return `loss ${p.loss.toFixed(4)} lr ${p.lr.toExponential(2)} ${Math.round(p.samplesPerSec)} samples/s (${dataSize} samples)`;
+}

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Act2GoalManifestSection } from './act2goal/act2goal-manifest.ts';
+import { checkAct2GoalManifest } from './act2goal/act2goal-manifest.ts';
 import type { BesoArchitecture } from './beso/beso-config.ts';
 import { PolicyError } from './policy-error.ts';
 import { type SamplerOptions, validateSamplerOptions } from './sampling/sampler-options.ts';
@@ -14,7 +16,7 @@ export interface GraphEntry {
 export interface ModelManifest {
   format: 'goalserve-model';
   version: 1;
-  family: 'beso';
+  family: 'beso' | 'act2goal';
   name: string;
   /** The command that produced the package, for reproducibility. */
   producedBy?: string;
@@ -25,13 +27,14 @@ export interface ModelManifest {
   proprio: { dim: number; mean: number[]; std: number[] };
   /** Actions: min-max scaled to [−1, 1] from these bounds; samples are clipped to `clip`× the bounds. */
   action: { dim: number; chunk: number; low: number[]; high: number[]; clip: number };
-  /** Frames per observation (the latest W). */
+  /** Frames per observation (the latest W); 1 for Act2Goal. */
   window: number;
   /** Sampler defaults a request may override. */
   sampler: SamplerOptions;
   /** Suggested actions to execute per chunk before asking for the next. */
   actionsPerChunk: number;
   beso?: { architecture: BesoArchitecture };
+  act2goal?: Act2GoalManifestSection;
 }
 
 /** Reads and checks a package's manifest.json; errors name the file and the field. */
@@ -47,11 +50,11 @@ export function readModelManifest(dir: string): ModelManifest {
       { cause },
     );
   }
-  const fail = (field: string, expected: string) => {
+  const fail = (field: string, expected: string): never => {
     throw new PolicyError('MODEL_IO_MISMATCH', `${path}: ${field}: expected ${expected}`);
   };
   if (manifest.format !== 'goalserve-model') fail('format', "'goalserve-model'");
-  if (manifest.family !== 'beso') fail('family', "'beso'");
+  if (manifest.family !== 'beso' && manifest.family !== 'act2goal') fail('family', "'beso' or 'act2goal'");
   if (
     !Number.isInteger(manifest.image?.size) ||
     manifest.image.mean?.length !== 3 ||
@@ -64,7 +67,8 @@ export function readModelManifest(dir: string): ModelManifest {
   if (manifest.action?.low?.length !== manifest.action?.dim)
     fail('action.low', `${manifest.action?.dim} values`);
   if (!Number.isInteger(manifest.window) || manifest.window < 1) fail('window', 'a whole number ≥ 1');
-  if (!Number.isInteger(manifest.beso?.architecture?.embedDim))
+  if (manifest.family === 'act2goal') checkAct2GoalManifest(manifest, fail);
+  else if (!Number.isInteger(manifest.beso?.architecture?.embedDim))
     fail('beso.architecture.embedDim', 'a whole number');
   return { ...manifest, sampler: validateSamplerOptions(manifest.sampler) };
 }

@@ -29,6 +29,7 @@ export interface SamplerOverrides {
   sigmaMax?: number;
   rho?: number;
   guidance?: number;
+  worldModelSteps?: number;
 }
 
 /** goalserve.v1.StartSession. */

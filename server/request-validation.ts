@@ -56,7 +56,16 @@ export function readSamplerOverrides(
   defaults: SamplerOptions,
   maxSteps: number,
 ): SamplerOptions {
-  const known = ['sampler', 'schedule', 'steps', 'sigmaMin', 'sigmaMax', 'rho', 'guidance'] as const;
+  const known = [
+    'sampler',
+    'schedule',
+    'steps',
+    'sigmaMin',
+    'sigmaMax',
+    'rho',
+    'guidance',
+    'worldModelSteps',
+  ] as const;
   const set = Object.fromEntries(
     known
       .filter((k) => overrides?.[k] !== undefined && overrides?.[k] !== null)
@@ -73,10 +82,12 @@ export function readSamplerOverrides(
     }
     throw error;
   }
-  if (options.steps > maxSteps)
-    throw new ServerError(
-      'BAD_REQUEST',
-      `${field}.steps: expected at most ${maxSteps} on this server, got ${options.steps}`,
-    );
+  for (const key of ['steps', 'worldModelSteps'] as const) {
+    if (options[key] > maxSteps)
+      throw new ServerError(
+        'BAD_REQUEST',
+        `${field}.${key}: expected at most ${maxSteps} on this server, got ${options[key]}`,
+      );
+  }
   return options;
 }

@@ -7,6 +7,11 @@ export interface SamplerOptions extends ScheduleOptions {
   sampler: SamplerName;
   /** Classifier-free guidance λ: 0 goal-free, 1 goal-conditioned, above 1 goal emphasised. */
   guidance: number;
+  /**
+   * Act2Goal: Euler steps of the world model's flow over the imagined latents (its action expert takes
+   * `steps` Euler steps; sampler, schedule, σ, ρ and guidance are BESO's and do not apply). BESO ignores it.
+   */
+  worldModelSteps: number;
 }
 
 /** BESO's rollout defaults: 3 DDIM steps on an exponential schedule from σ_max = 1 (Kitchen σ_min). */
@@ -18,6 +23,7 @@ export const DEFAULT_SAMPLER_OPTIONS: Readonly<SamplerOptions> = Object.freeze({
   sigmaMax: 1,
   rho: 5,
   guidance: 1,
+  worldModelSteps: 10,
 });
 
 const MAX_STEPS = 1000;
@@ -35,8 +41,11 @@ export function validateSamplerOptions(partial: Partial<SamplerOptions> = {}): S
   }
   expectOneOf('sampler', options.sampler, SAMPLER_NAMES);
   expectOneOf('schedule', options.schedule, SCHEDULE_NAMES);
-  if (!Number.isInteger(options.steps) || options.steps < 1 || options.steps > MAX_STEPS) {
-    fail('steps', `an integer in [1, ${MAX_STEPS}]`, describe(options.steps));
+  for (const field of ['steps', 'worldModelSteps'] as const) {
+    const value = options[field];
+    if (!Number.isInteger(value) || value < 1 || value > MAX_STEPS) {
+      fail(field, `an integer in [1, ${MAX_STEPS}]`, describe(value));
+    }
   }
   expectFinite('sigmaMin', options.sigmaMin, 0);
   expectFinite('sigmaMax', options.sigmaMax, options.sigmaMin);

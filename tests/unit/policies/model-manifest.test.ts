@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ACT2GOAL_ARCHITECTURE } from '../../../policies/act2goal/act2goal-config.ts';
 import { readModelManifest } from '../../../policies/model-manifest.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'goalserve-manifest-'));
@@ -42,5 +43,48 @@ describe('readModelManifest', () => {
     ['sampler', { ...valid, sampler: { ...valid.sampler, steps: 0 } }, /samplerOptions\.steps/],
   ])('rejects a bad %s field, naming it', (name, manifest, message) => {
     expect(() => readModelManifest(writeManifest(name, manifest))).toThrow(message);
+  });
+});
+
+describe('readModelManifest for Act2Goal packages', () => {
+  const { beso: _beso, ...common } = valid;
+  const act2goal = {
+    ...common,
+    family: 'act2goal',
+    window: 1,
+    action: { ...valid.action, chunk: DEFAULT_ACT2GOAL_ARCHITECTURE.msth.proximalSteps },
+    act2goal: { architecture: DEFAULT_ACT2GOAL_ARCHITECTURE, goalSteps: 'predicted' },
+  };
+  const arch = DEFAULT_ACT2GOAL_ARCHITECTURE;
+
+  it('reads a valid manifest with a predicted or a fixed K', () => {
+    expect(readModelManifest(writeManifest('a2g', act2goal)).family).toBe('act2goal');
+    const fixed = { ...act2goal, act2goal: { ...act2goal.act2goal, goalSteps: 40 } };
+    expect(readModelManifest(writeManifest('a2g-fixed', fixed)).act2goal?.goalSteps).toBe(40);
+  });
+
+  it.each([
+    ['window', { ...act2goal, window: 2 }, /window: expected 1/],
+    [
+      'chunk',
+      { ...act2goal, action: { ...act2goal.action, chunk: 12 } },
+      /action\.chunk: expected msth\.proximalSteps = 16/,
+    ],
+    [
+      'msth',
+      {
+        ...act2goal,
+        act2goal: { ...act2goal.act2goal, architecture: { ...arch, msth: { ...arch.msth, strideSteps: 5 } } },
+      },
+      /act2goal\.architecture\.msth\.strideSteps: expected a divisor of proximalSteps 16, got 5/,
+    ],
+    ['latentDim', { ...act2goal, act2goal: { goalSteps: 'predicted' } }, /act2goal\.architecture\.latentDim/],
+    [
+      'goalSteps',
+      { ...act2goal, act2goal: { ...act2goal.act2goal, goalSteps: 0 } },
+      /act2goal\.goalSteps: expected 'predicted'/,
+    ],
+  ])('rejects a bad %s field, naming it', (name, manifest, message) => {
+    expect(() => readModelManifest(writeManifest(`a2g-${name}`, manifest))).toThrow(message);
   });
 });

@@ -19,7 +19,7 @@ function expectRejected(partial: Record<string, unknown>, message: RegExp): void
 }
 
 describe('validateSamplerOptions', () => {
-  it("defaults to BESO's 3 DDIM steps on an exponential schedule from σ_max = 1", () => {
+  it("defaults to BESO's 3 DDIM steps on an exponential schedule from σ_max = 1 (and 10 Act2Goal world-model steps)", () => {
     expect(validateSamplerOptions()).toEqual({
       sampler: 'ddim',
       schedule: 'exponential',
@@ -28,6 +28,7 @@ describe('validateSamplerOptions', () => {
       sigmaMax: 1,
       rho: 5,
       guidance: 1,
+      worldModelSteps: 10,
     });
   });
 
@@ -41,6 +42,10 @@ describe('validateSamplerOptions', () => {
     expectRejected({ schedule: 'cosine' }, /^samplerOptions\.schedule: .*got "cosine"$/);
     expectRejected({ steps: 0 }, /^samplerOptions\.steps: expected an integer in \[1, 1000\], got 0$/);
     expectRejected({ steps: 2.5 }, /^samplerOptions\.steps: .*got 2\.5$/);
+    expectRejected(
+      { worldModelSteps: 0 },
+      /^samplerOptions\.worldModelSteps: expected an integer in \[1, 1000\], got 0$/,
+    );
     expectRejected({ sigmaMin: 0 }, /^samplerOptions\.sigmaMin: expected a finite number > 0, got 0$/);
     expectRejected(
       { sigmaMax: 0.001 },

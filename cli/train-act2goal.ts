@@ -1,0 +1,66 @@
+import { DEFAULT_ACT2GOAL_ARCHITECTURE } from '../policies/act2goal/act2goal-config.ts';
+import { ACT2GOAL_STAGES, type Act2GoalStage, trainAct2Goal } from '../training/train-act2goal.ts';
+import { runInterruptible } from './interruptible.ts';
+import { readIntegerOption } from './options.ts';
+import { createProgressLine, formatTrainProgress } from './progress-line.ts';
+import { parseTrainOptions } from './training-options.ts';
+
+/** Default optimizer steps per stage. */
+const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint: 6000, action: 2000 };
+
+/**
+ * `goalserve train act2goal --data DIR… --out PKG [--autoencoder-steps --joint-steps --action-steps
+ * --batch --seed --lr --checkpoint --goal-steps predicted|K --no-distal]`. `--no-distal` trains the MSTH
+ * ablation (M = 0: a fixed-horizon proximal chunk only).
+ */
+export async function runTrainAct2Goal(args: string[]): Promise<number> {
+  const { run, values } = parseTrainOptions(
+    'act2goal',
+    args,
+    {
+      'autoencoder-steps': { type: 'string' },
+      'joint-steps': { type: 'string' },
+      'action-steps': { type: 'string' },
+      'goal-steps': { type: 'string' },
+      'no-distal': { type: 'boolean', default: false },
+    },
+    { batch: 64 },
+  );
+  const steps = Object.fromEntries(
+    ACT2GOAL_STAGES.map((stage) => [
+      stage,
+      readIntegerOption(`${stage}-steps`, values[`${stage}-steps`], {
+        min: 0,
+        max: 10_000_000,
+        fallback: DEFAULT_STEPS[stage],
+      }),
+    ]),
+  ) as Record<Act2GoalStage, number>;
+  const { msth, maxGoalSteps } = DEFAULT_ACT2GOAL_ARCHITECTURE;
+  const rawGoalSteps = values['goal-steps'];
+  const goalSteps =
+    rawGoalSteps === undefined || rawGoalSteps === 'predicted'
+      ? 'predicted'
+      : readIntegerOption('goal-steps', rawGoalSteps, { min: 1, max: maxGoalSteps });
+  // One progress line per stage, started when the stage reports its first step.
+  let current: { stage: Act2GoalStage; line: ReturnType<typeof createProgressLine> } | undefined;
+  const manifest = await runInterruptible((signal) =>
+    trainAct2Goal({
+      ...run,
+      steps,
+      arch: values['no-distal'] ? { msth: { ...msth, distalCount: 0 } } : {},
+      goalSteps,
+      signal,
+      onProgress: (stage, p, size) => {
+        if (current?.stage !== stage) {
+          current?.line.finish();
+          current = { stage, line: createProgressLine(`train act2goal ${stage}`, steps[stage]) };
+        }
+        current.line.update(p.step, formatTrainProgress(p, size));
+      },
+    }),
+  );
+  current?.line.finish();
+  console.log(JSON.stringify({ out: run.out, family: manifest.family, steps }));
+  return 0;
+}

@@ -1,0 +1,78 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { lastValueFrom, tap } from 'rxjs';
+import type { Model } from '../nn/builder.ts';
+import { loadCheckpoint } from '../nn/checkpoint.ts';
+import type { TensorData } from '../nn/graph.ts';
+import { warmupCosineLr } from '../nn/lr-schedule.ts';
+import { type Dataset, type TrainProgress, train } from '../nn/train-loop.ts';
+import { Trainer } from '../nn/trainer.ts';
+
+/** How a run is optimised, whichever graph it trains. */
+export interface RunSettings {
+  batch: number;
+  seed: number;
+  /** Peak AdamW learning rate (linear warm-up, cosine decay to 10 %). */
+  lr: number;
+  /** Resumable checkpoint file (safetensors); training resumes from it when it exists. */
+  checkpoint: string;
+  checkpointEvery: number;
+  signal?: AbortSignal;
+}
+
+/** One training run of one graph, resumable from its own checkpoint. */
+export interface TrainingStage extends RunSettings {
+  model: Model;
+  /** Parameters to update (default every one); the others are fed unchanged. */
+  trainable?: string[];
+  /** The samples; `stepOf` reads the trainer's step, so a sample's noise can depend on it. */
+  data: (stepOf: () => number) => Dataset;
+  steps: number;
+  onProgress?: (progress: TrainProgress, dataSize: number) => void;
+}
+
+/**
+ * Trains a stage with the recipe both families share: AdamW (weight decay 0.05 on matrices), warm-up
+ * over min(500, steps/10) steps then cosine decay, global-norm clipping at 1, EMA 0.999 with warm-up.
+ * Resolves to the trainer, still open (the caller releases it).
+ */
+export async function runTrainingStage(stage: TrainingStage): Promise<Trainer> {
+  const trainer = await Trainer.create(stage.model, {
+    loss: 'loss',
+    trainable: stage.trainable,
+    optimizer: { weightDecay: 0.05 },
+    lr: warmupCosineLr({
+      peakLr: stage.lr,
+      warmupSteps: Math.min(500, Math.ceil(stage.steps / 10)),
+      totalSteps: stage.steps,
+      minLr: stage.lr / 10,
+    }),
+    clipNorm: 1,
+    emaDecay: 0.999,
+  });
+  if (existsSync(stage.checkpoint)) await loadCheckpoint(stage.checkpoint, trainer);
+  mkdirSync(dirname(stage.checkpoint), { recursive: true });
+  const data = stage.data(() => trainer.step);
+  const progress = train(trainer, data, {
+    batchSize: stage.batch,
+    steps: stage.steps,
+    seed: stage.seed,
+    signal: stage.signal,
+    checkpointPath: stage.checkpoint,
+    checkpointEvery: stage.checkpointEvery,
+  });
+  try {
+    await lastValueFrom(progress.pipe(tap((p) => stage.onProgress?.(p, data.size))), {
+      defaultValue: undefined,
+    });
+  } catch (error) {
+    await trainer.release();
+    throw error;
+  }
+  return trainer;
+}
+
+/** The weights to export: the EMA of every trained parameter, the current value of every frozen one. */
+export function exportedWeights(trainer: Trainer): Map<string, TensorData> {
+  return new Map([...trainer.params, ...(trainer.ema?.shadow ?? [])]);
+}

@@ -1,0 +1,104 @@
+import type { TensorData } from '../nn/graph.ts';
+import { cloneTensor } from '../nn/tensor-data.ts';
+import type { TrainProgress } from '../nn/train-loop.ts';
+import {
+  type Act2GoalArchitecture,
+  DEFAULT_ACT2GOAL_ARCHITECTURE,
+} from '../policies/act2goal/act2goal-config.ts';
+import type { Act2GoalManifestSection } from '../policies/act2goal/act2goal-manifest.ts';
+import type { ModelManifest } from '../policies/model-manifest.ts';
+import { DEFAULT_SAMPLER_OPTIONS } from '../policies/sampling/sampler-options.ts';
+import { createAct2GoalDataset, DEFAULT_ACT2GOAL_SAMPLING } from './act2goal-dataset.ts';
+import { createFrameDataset } from './act2goal-frame-dataset.ts';
+import { encodeEpisodeLatents } from './act2goal-latent-cache.ts';
+import { buildAutoencoderTrainingGraph, buildDynamicsTrainingGraph } from './act2goal-training-graphs.ts';
+import { loadEpisodeStore } from './episode-store.ts';
+import { exportedWeights, type RunSettings, runTrainingStage, type TrainingStage } from './run-training-stage.ts';
+import { writeAct2GoalPackage } from './write-act2goal-package.ts';
+
+/** The three stages of the recipe, by the name progress reports use. */
+export const ACT2GOAL_STAGES = ['autoencoder', 'joint', 'action'] as const;
+
+/** One of {@link ACT2GOAL_STAGES}. */
+export type Act2GoalStage = (typeof ACT2GOAL_STAGES)[number];
+
+/** Options of the Act2Goal training recipe; every stage shares the run settings. */
+export interface Act2GoalTrainOptions extends RunSettings {
+  data: string[];
+  out: string;
+  /** Optimizer steps per stage; 0 skips a stage (or keeps what its checkpoint holds). */
+  steps: Record<Act2GoalStage, number>;
+  /** Checkpoint path; stage k resumes from `<path without .safetensors>.stage<k>.safetensors`. */
+  checkpoint: string;
+  arch: Partial<Act2GoalArchitecture>;
+  /** K at plan time, written to the manifest: 'predicted' (goal-steps head) or a fixed step count. */
+  goalSteps: Act2GoalManifestSection['goalSteps'];
+  /** The command line, recorded in the package manifest. */
+  producedBy: string;
+  onProgress?: (stage: Act2GoalStage, progress: TrainProgress, dataSize: number) => void;
+}
+
+/**
+ * Trains Act2Goal in three stages and writes a package with EMA weights. Stage 0 ('autoencoder'):
+ * the image autoencoder on every frame (reconstruction MSE). Then the encoder is frozen and every frame's
+ * latent is computed once, so the next stages train on latents only (cheap on a CPU). Stage 1 ('joint'):
+ * world model, action expert and goal-steps head with L_v + 0.1·L_a (+ 0.1·L_K). Stage 2 ('action'):
+ * L_a only, through expert and world model, starting from stage 1's EMA weights; the world model's
+ * velocity head and final norm, which L_a does not reach, stay as stage 1 left them.
+ */
+export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<ModelManifest> {
+  const store = await loadEpisodeStore(options.data);
+  const arch: Act2GoalArchitecture = {
+    ...DEFAULT_ACT2GOAL_ARCHITECTURE,
+    ...options.arch,
+    imageSize: store.imageSize,
+    actionDim: store.actionBounds.low.length,
+    proprioDim: store.proprio.mean.length,
+  };
+  const { batch, seed } = options;
+  const stage = (index: number, name: Act2GoalStage) => ({
+    ...options,
+    steps: options.steps[name],
+    checkpoint: `${options.checkpoint.replace(/\.safetensors$/, '')}.stage${index}.safetensors`,
+    onProgress: (p: TrainProgress, size: number) => options.onProgress?.(name, p, size),
+  });
+  const autoencoder = await trainAndRelease({
+    ...stage(0, 'autoencoder'),
+    model: buildAutoencoderTrainingGraph(arch, batch, seed),
+    data: () => createFrameDataset(store),
+  });
+  const latents = await encodeEpisodeLatents(store, arch, autoencoder);
+  const sampling = DEFAULT_ACT2GOAL_SAMPLING;
+  const joint = await trainAndRelease({
+    ...stage(1, 'joint'),
+    model: buildDynamicsTrainingGraph(arch, batch, seed, 1),
+    data: (stepOf) => createAct2GoalDataset(store, latents, arch, sampling, seed, 1, stepOf),
+  });
+  const actionModel = buildDynamicsTrainingGraph(arch, batch, seed, 2);
+  for (const name of actionModel.params.keys()) actionModel.params.set(name, cloneTensor(joint.get(name)!));
+  const action = await trainAndRelease({
+    ...stage(2, 'action'),
+    model: actionModel,
+    trainable: [...actionModel.params.keys()].filter((n) => !/^world_model\.(head|ln_f)\./.test(n)),
+    data: (stepOf) => createAct2GoalDataset(store, latents, arch, sampling, seed, 2, stepOf),
+  });
+  return writeAct2GoalPackage(options.out, new Map([...autoencoder, ...joint, ...action]), {
+    name: options.out.split('/').filter(Boolean).pop() ?? 'act2goal',
+    producedBy: options.producedBy,
+    arch,
+    goalSteps: options.goalSteps,
+    store,
+    sampler: { ...DEFAULT_SAMPLER_OPTIONS, steps: 10, worldModelSteps: 10 },
+    // Re-plan after half the proximal actions (the paper runs 50 of 54; a small world model's
+    // imagination drifts sooner, and the robot sees a fresh frame at every re-plan).
+    actionsPerChunk: Math.max(1, Math.floor(arch.msth.proximalSteps / 2)),
+  });
+}
+
+/** Runs one stage and resolves to the weights it exports (EMA of the trained ones). */
+async function trainAndRelease(stage: TrainingStage): Promise<Map<string, TensorData>> {
+  const trainer = await runTrainingStage(stage);
+  const weights = exportedWeights(trainer);
+  await trainer.release();
+  return weights;
+}
