@@ -13,7 +13,12 @@ import { createFrameDataset } from './act2goal-frame-dataset.ts';
 import { encodeEpisodeLatents } from './act2goal-latent-cache.ts';
 import { buildAutoencoderTrainingGraph, buildDynamicsTrainingGraph } from './act2goal-training-graphs.ts';
 import { loadEpisodeStore } from './episode-store.ts';
-import { exportedWeights, type RunSettings, runTrainingStage, type TrainingStage } from './run-training-stage.ts';
+import {
+  exportedWeights,
+  type RunSettings,
+  runTrainingStage,
+  type TrainingStage,
+} from './run-training-stage.ts';
 import { writeAct2GoalPackage } from './write-act2goal-package.ts';
 
 /** The three stages of the recipe, by the name progress reports use. */
