@@ -8,8 +8,8 @@ import { encodeFrame } from '../clients/frame-encoder.ts';
 import { createPolicyClient, type PolicyClient } from '../clients/policy-client.ts';
 import { RobotSession } from '../clients/robot-session.ts';
 import { percentile } from '../common/percentile.ts';
-import { createBesoPlanner } from '../policies/beso/beso-planner.ts';
 import { BesoPolicy } from '../policies/beso/beso-policy.ts';
+import { createRobotPlanner } from '../policies/robot-planner.ts';
 import type { Frame } from '../proto/goalserve-messages.ts';
 import { startPolicyServer } from '../server/policy-server.ts';
 import { createTabletopEnv } from '../sim/tabletop-env.ts';
@@ -111,7 +111,7 @@ async function renderTraffic(model: string): Promise<Traffic> {
 
 async function benchBarePlanner(model: string, traffic: Traffic, intraOpThreads: number) {
   const policy = await BesoPolicy.load(model, { intraOpThreads });
-  const planner = createBesoPlanner(policy, policy.manifest.sampler, 1);
+  const planner = createRobotPlanner(policy, policy.manifest.sampler, 1);
   const env = createTabletopEnv('push1', { imageSize: policy.manifest.image.size });
   await planner.setGoal(env.reset(1000).goal.frame);
   const latencies: number[] = [];

@@ -1,4 +1,4 @@
-import { BesoPolicy } from '../policies/beso/beso-policy.ts';
+import { loadPolicy } from '../policies/load-policy.ts';
 import { validateSamplerOptions } from '../policies/sampling/sampler-options.ts';
 import { SAMPLER_NAMES } from '../policies/sampling/samplers.ts';
 import { evaluatePolicy } from '../training/evaluate-policy.ts';
@@ -9,7 +9,8 @@ import { UsageError } from './usage-error.ts';
 
 /**
  * `goalserve eval --model PKG --task T --episodes N --seed S [--json] [--sampler --steps --guidance
- * --actions-per-chunk --strip F.png]`: closed-loop success and chunk latency in the simulator.
+ * --world-model-steps --actions-per-chunk --strip F.png]`: closed-loop success and chunk latency in the
+ * simulator, for a package of any family (Act2Goal: --steps are the action expert's Euler steps).
  */
 export async function runEval(args: string[]): Promise<number> {
   const o = parseCommandOptions('eval', args, {
@@ -20,6 +21,7 @@ export async function runEval(args: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
     sampler: { type: 'string' },
     steps: { type: 'string' },
+    'world-model-steps': { type: 'string' },
     guidance: { type: 'string' },
     'actions-per-chunk': { type: 'string' },
     strip: { type: 'string' },
@@ -31,13 +33,18 @@ export async function runEval(args: string[]): Promise<number> {
   }
   const episodes = readIntegerOption('episodes', o.episodes, { min: 1, max: 100_000, fallback: 100 });
   const seed = readIntegerOption('seed', o.seed, { min: 0, max: 2 ** 31, fallback: 1000 });
-  const policy = await BesoPolicy.load(model);
+  const policy = await loadPolicy(model);
   const defaults = policy.manifest.sampler;
   const sampler = validateSamplerOptions({
     ...defaults,
     ...(o.sampler === undefined ? {} : { sampler: o.sampler as never }),
     steps: readIntegerOption('steps', o.steps, { min: 1, max: 1000, fallback: defaults.steps }),
     guidance: readNumberOption('guidance', o.guidance, { min: 0, max: 100, fallback: defaults.guidance }),
+    worldModelSteps: readIntegerOption('world-model-steps', o['world-model-steps'], {
+      min: 1,
+      max: 1000,
+      fallback: defaults.worldModelSteps,
+    }),
   });
   const actionsPerChunk = readIntegerOption('actions-per-chunk', o['actions-per-chunk'], {
     min: 1,

@@ -2,8 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
 import { createRng } from '../common/rng.ts';
-import { BesoPolicy } from '../policies/beso/beso-policy.ts';
-import type { ChunkRequest } from '../policies/chunk-policy.ts';
+import type { ChunkPolicy, ChunkRequest } from '../policies/chunk-policy.ts';
+import { loadPolicy } from '../policies/load-policy.ts';
 import type { ModelManifest } from '../policies/model-manifest.ts';
 import type { SamplerOptions } from '../policies/sampling/sampler-options.ts';
 import { type Batcher, type BatcherOptions, createBatcher } from './batcher.ts';
@@ -54,7 +54,7 @@ export async function loadModelRegistry(
 ): Promise<ModelRegistry> {
   const models: ServedModel[] = [];
   for (const path of paths) {
-    const policy = await BesoPolicy.load(path, { intraOpThreads: options.intraOpThreads });
+    const policy = await loadPolicy(path, { intraOpThreads: options.intraOpThreads });
     await warmUp(policy);
     const model = serveModel(basename(path), policy, options);
     logger.info({ model: model.name, path }, 'model loaded');
@@ -87,8 +87,8 @@ export async function loadModelRegistry(
   };
 }
 
-function serveModel(name: string, policy: BesoPolicy, options: BatcherOptions): ServedModel {
-  const embedDim = policy.manifest.beso?.architecture.embedDim ?? 0;
+function serveModel(name: string, policy: ChunkPolicy, options: BatcherOptions): ServedModel {
+  const { embedDim } = policy;
   const encoder = createBatcher<Uint8Array, Float32Array>(async (frames) => {
     const embeddings = await policy.encode(frames);
     return frames.map((_, i) => embeddings.slice(i * embedDim, (i + 1) * embedDim));
@@ -116,7 +116,7 @@ function serveModel(name: string, policy: BesoPolicy, options: BatcherOptions): 
 }
 
 /** One encoder and one sampler run before the server reports SERVING, so the first robot does not pay for ORT's start-up. */
-async function warmUp(policy: BesoPolicy): Promise<void> {
+async function warmUp(policy: ChunkPolicy): Promise<void> {
   const { image, window, proprio, sampler } = policy.manifest;
   const embedding = await policy.encode([new Uint8Array(image.size * image.size * 3)]);
   const observation = new Float32Array(window * embedding.length);

@@ -1,6 +1,6 @@
 import { percentile } from '../common/percentile.ts';
-import { createBesoPlanner } from '../policies/beso/beso-planner.ts';
-import type { BesoPolicy } from '../policies/beso/beso-policy.ts';
+import type { ChunkPolicy } from '../policies/chunk-policy.ts';
+import { createRobotPlanner } from '../policies/robot-planner.ts';
 import type { SamplerOptions } from '../policies/sampling/sampler-options.ts';
 import { createTabletopEnv } from '../sim/tabletop-env.ts';
 
@@ -29,12 +29,14 @@ export interface EvaluationResult {
   sampler: string;
   steps: number;
   guidance: number;
+  /** Act2Goal only: the world model's Euler steps (`steps` are the action expert's). */
+  worldModelSteps?: number;
   actionsPerChunk: number;
 }
 
 /** Runs the policy closed-loop in the simulator, one episode at a time (batch 1), and reports success and latency. */
 export async function evaluatePolicy(
-  policy: BesoPolicy,
+  policy: ChunkPolicy,
   options: EvaluationOptions,
 ): Promise<EvaluationResult> {
   const env = createTabletopEnv(options.task, { imageSize: policy.manifest.image.size });
@@ -46,7 +48,7 @@ export async function evaluatePolicy(
   for (let i = 0; i < options.episodes; i++) {
     const seed = options.seed + i;
     const { observation, goal } = env.reset(seed);
-    const planner = createBesoPlanner(policy, options.sampler, seed);
+    const planner = createRobotPlanner(policy, options.sampler, seed);
     await planner.setGoal(goal.frame);
     planner.observe(observation.frame, observation.proprio);
     if (i === 0) options.onFirstEpisodeFrame?.(observation.frame, goal.frame);
@@ -82,6 +84,7 @@ export async function evaluatePolicy(
     sampler: options.sampler.sampler,
     steps: options.sampler.steps,
     guidance: options.sampler.guidance,
+    ...(policy.manifest.family === 'act2goal' ? { worldModelSteps: options.sampler.worldModelSteps } : {}),
     actionsPerChunk: options.actionsPerChunk,
   };
 }

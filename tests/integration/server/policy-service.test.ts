@@ -2,8 +2,8 @@ import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RobotSession } from '../../../clients/robot-session.ts';
 import { runSimRobot } from '../../../clients/sim-robot.ts';
-import { createBesoPlanner } from '../../../policies/beso/beso-planner.ts';
 import { BesoPolicy } from '../../../policies/beso/beso-policy.ts';
+import { createRobotPlanner } from '../../../policies/robot-planner.ts';
 import { createTabletopEnv } from '../../../sim/tabletop-env.ts';
 import { createRobotMessages, rawFrame } from './robot-messages.ts';
 import { checkHealth, queryReflection } from './standard-services.ts';
@@ -71,7 +71,7 @@ describe('PolicyService', () => {
       ],
     });
     const policy = await BesoPolicy.load(t.packageDir);
-    const planner = createBesoPlanner(policy, policy.manifest.sampler, 77);
+    const planner = createRobotPlanner(policy, policy.manifest.sampler, 77);
     await planner.setGoal(goal.frame);
     planner.observe(observation.frame, observation.proprio);
     planner.observe(next.frame, next.proprio);

@@ -12,9 +12,12 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Starts a test server (logs silenced) with optional config overrides. */
-export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
-  const pkg = await createTinyModelPackage();
+/** Starts a test server (logs silenced) with optional config overrides, serving a tiny BESO package by default. */
+export async function startTestServer(
+  overrides: Partial<ServerConfig> = {},
+  createPackage: () => Promise<{ dir: string; remove: () => void }> = createTinyModelPackage,
+): Promise<TestServer> {
+  const pkg = await createPackage();
   const server = await startPolicyServer({
     address: '127.0.0.1:0',
     modelPaths: [pkg.dir],

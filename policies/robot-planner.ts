@@ -1,7 +1,7 @@
-import { createRng, type Rng } from '../../common/rng.ts';
-import { PolicyError } from '../policy-error.ts';
-import type { SamplerOptions } from '../sampling/sampler-options.ts';
-import type { BesoPolicy } from './beso-policy.ts';
+import { createRng, type Rng } from '../common/rng.ts';
+import type { ChunkPolicy } from './chunk-policy.ts';
+import { PolicyError } from './policy-error.ts';
+import type { SamplerOptions } from './sampling/sampler-options.ts';
 
 /** One planned chunk: actions float32 [H, A] in robot units, and where the time went. */
 export interface PlannedChunk {
@@ -10,8 +10,8 @@ export interface PlannedChunk {
   denoiseMs: number;
 }
 
-/** One robot's closed loop around a BESO policy: a goal, a window of recent frames, chunks on demand. */
-export interface BesoPlanner {
+/** One robot's closed loop around a policy of any family: a goal, a window of recent frames, chunks on demand. */
+export interface RobotPlanner {
   /** Sets the goal image (uint8 [S, S, 3]); it is embedded once and cached. */
   setGoal(frame: Uint8Array): Promise<void>;
   /** Records the newest observation; only the last W are kept. */
@@ -21,9 +21,9 @@ export interface BesoPlanner {
 }
 
 /** Creates a planner with its own seeded RNG, so a robot's samples never depend on other robots. */
-export function createBesoPlanner(policy: BesoPolicy, options: SamplerOptions, seed: number): BesoPlanner {
+export function createRobotPlanner(policy: ChunkPolicy, options: SamplerOptions, seed: number): RobotPlanner {
   const { window } = policy.manifest;
-  const embedDim = policy.manifest.beso!.architecture.embedDim;
+  const { embedDim } = policy;
   const rng: Rng = createRng(seed);
   let goal: Float32Array | undefined;
   const history: { frame: Uint8Array; proprio: Float32Array; embedding?: Float32Array }[] = [];

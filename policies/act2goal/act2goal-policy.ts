@@ -1,0 +1,197 @@
+import type { TensorData } from '../../nn/graph.ts';
+import type { OrtSession, OrtSessionOptions } from '../../nn/ort-session.ts';
+import type { ChunkPolicy, ChunkRequest } from '../chunk-policy.ts';
+import { denormalizeFrame, normalizeFrames } from '../image-normalizer.ts';
+import { type ModelManifest, readModelManifest } from '../model-manifest.ts';
+import { openPackageGraph } from '../package-graph.ts';
+import { PolicyError } from '../policy-error.ts';
+import { actionsToRobotUnits, zScoreProprio } from '../robot-units.ts';
+import { sampleFlow } from '../sampling/flow-matching.ts';
+import type { SamplerOptions } from '../sampling/sampler-options.ts';
+import type { Act2GoalArchitecture } from './act2goal-config.ts';
+import { msthActionCount, msthFrameCount } from './msth.ts';
+
+/** One request's plan: what the world model imagined and what the action expert made of it. */
+export interface Act2GoalPlan {
+  /** K used for the distal frames. */
+  goalSteps: number;
+  /** float32 [F, Z]: the imagined MSTH latents, P/r proximal then M distal. */
+  latents: Float32Array;
+  /** float32 [P + M, A]: the MSTH actions in robot units, clipped; the first P are executed. */
+  actions: Float32Array;
+}
+
+const f32 = (dims: number[], data: Float32Array): TensorData => ({ dtype: 'float32', dims, data });
+
+/**
+ * A loaded Act2Goal package. A plan: the world model integrates the MSTH future latents from noise
+ * (`worldModelSteps` Euler steps), runs once more at τ = 1 on them for the hidden states the action
+ * expert was trained to attend to, then the expert integrates the P + M actions (`steps` Euler steps)
+ * reusing those hidden states. Every request draws its noise from its own RNG, world model first.
+ */
+export class Act2GoalPolicy implements ChunkPolicy {
+  readonly embedDim: number;
+  private readonly arch: Act2GoalArchitecture;
+
+  private constructor(
+    readonly manifest: ModelManifest,
+    private readonly sessions: Record<
+      'encoder' | 'decoder' | 'worldModel' | 'actionExpert' | 'goalSteps',
+      OrtSession
+    >,
+  ) {
+    this.arch = manifest.act2goal!.architecture;
+    this.embedDim = this.arch.latentDim;
+  }
+
+  /** Loads a package folder written by `writeAct2GoalPackage` (manifest.json + five ONNX files). */
+  static async load(dir: string, session: Partial<OrtSessionOptions> = {}): Promise<Act2GoalPolicy> {
+    const manifest = readModelManifest(dir);
+    const open = (role: string) => openPackageGraph(dir, manifest, role, session);
+    return new Act2GoalPolicy(manifest, {
+      encoder: await open('encoder'),
+      decoder: await open('decoder'),
+      worldModel: await open('worldModel'),
+      actionExpert: await open('actionExpert'),
+      goalSteps: await open('goalSteps'),
+    });
+  }
+
+  /** Encodes camera frames (each uint8 [S, S, 3] RGB) in one run → latents float32 [N, Z]. */
+  async encode(frames: readonly Uint8Array[]): Promise<Float32Array> {
+    const { size } = this.manifest.image;
+    const names = this.manifest.graphs.encoder.tensors;
+    const out = await this.sessions.encoder.run({
+      [names.frames]: f32([frames.length, 3, size, size], normalizeFrames(frames, size, this.manifest.image)),
+    });
+    return out[names.latent].data as Float32Array;
+  }
+
+  /** Decodes latents float32 [N, Z] to N frames, each uint8 [S, S, 3] RGB. */
+  async decode(latents: Float32Array): Promise<Uint8Array[]> {
+    const { size } = this.manifest.image;
+    const count = latents.length / this.embedDim;
+    const names = this.manifest.graphs.decoder.tensors;
+    const out = await this.sessions.decoder.run({ [names.latent]: f32([count, this.embedDim], latents) });
+    const pixels = out[names.frames].data as Float32Array;
+    const frameSize = 3 * size * size;
+    return Array.from({ length: count }, (_, i) =>
+      denormalizeFrame(pixels.subarray(i * frameSize, (i + 1) * frameSize), this.manifest.image),
+    );
+  }
+
+  /** The P proximal actions of each request's plan → float32 [P, A] each, in robot units, clipped. */
+  async sample(requests: readonly ChunkRequest[], options: SamplerOptions): Promise<Float32Array[]> {
+    const executed = this.manifest.action.chunk * this.manifest.action.dim;
+    return (await this.plan(requests, options)).map((p) => p.actions.slice(0, executed));
+  }
+
+  /** Plans every request in one batch: K, imagined latents, then actions (see the class comment). */
+  async plan(requests: readonly ChunkRequest[], options: SamplerOptions): Promise<Act2GoalPlan[]> {
+    const batch = requests.length;
+    if (batch === 0) return [];
+    const z = this.embedDim;
+    const current = new Float32Array(batch * z);
+    const goal = new Float32Array(batch * z);
+    const proprio = new Float32Array(batch * this.manifest.proprio.dim);
+    requests.forEach((r, i) => {
+      if (r.goal === undefined)
+        throw new PolicyError('BAD_OBSERVATION', 'goal: Act2Goal plans toward a goal image; none was given');
+      checkLength(`requests[${i}].goal`, r.goal, z);
+      checkLength(`requests[${i}].observation`, r.observation, z);
+      goal.set(r.goal, i * z);
+      current.set(r.observation, i * z);
+      proprio.set(zScoreProprio(r.proprio, this.manifest.proprio, 1), i * this.manifest.proprio.dim);
+    });
+    const goalSteps = await this.goalSteps(current, goal, batch);
+    const wm = this.manifest.graphs.worldModel.tensors;
+    const frames = msthFrameCount(this.arch.msth);
+    const conditions = {
+      [wm.currentLatent]: f32([batch, z], current),
+      [wm.goalLatent]: f32([batch, z], goal),
+      [wm.proprio]: f32([batch, this.manifest.proprio.dim], proprio),
+      [wm.goalSteps]: f32([batch], goalSteps),
+    };
+    const runWorldModel = (x: Float32Array, taus: Float32Array, outputs: string[]) =>
+      this.sessions.worldModel.run(
+        { ...conditions, [wm.flowTime]: f32([batch], taus), [wm.noisyLatents]: f32([batch, frames, z], x) },
+        outputs,
+      );
+    const rngs = requests.map((r) => r.rng);
+    const latents = await sampleFlow(
+      {
+        velocity: async (x, taus) =>
+          (await runWorldModel(x, taus, [wm.velocity]))[wm.velocity].data as Float32Array,
+        rngs,
+        rowSize: frames * z,
+      },
+      options.worldModelSteps,
+    );
+    const ones = new Float32Array(batch).fill(1);
+    const hidden = (await runWorldModel(latents, ones, [wm.hiddenStates]))[wm.hiddenStates];
+    const actions = await this.sampleActions(hidden, conditions[wm.proprio], rngs, options.steps);
+    const rowSize = msthActionCount(this.arch.msth) * this.manifest.action.dim;
+    return requests.map((_, i) => ({
+      goalSteps: goalSteps[i],
+      latents: latents.slice(i * frames * z, (i + 1) * frames * z),
+      actions: actionsToRobotUnits(actions.subarray(i * rowSize, (i + 1) * rowSize), this.manifest.action),
+    }));
+  }
+
+  /** Frees the five ONNX Runtime sessions. */
+  async release(): Promise<void> {
+    await Promise.all(Object.values(this.sessions).map((s) => s.release()));
+  }
+
+  /** K per row: the manifest's fixed K, or exp of the head's ln(1 + K) − 1, rounded into [1, K_max]. */
+  private async goalSteps(current: Float32Array, goal: Float32Array, batch: number): Promise<Float32Array> {
+    const fixed = this.manifest.act2goal!.goalSteps;
+    if (fixed !== 'predicted') return new Float32Array(batch).fill(fixed);
+    const names = this.manifest.graphs.goalSteps.tensors;
+    const out = await this.sessions.goalSteps.run({
+      [names.currentLatent]: f32([batch, this.embedDim], current),
+      [names.goalLatent]: f32([batch, this.embedDim], goal),
+    });
+    const max = this.arch.maxGoalSteps;
+    return (out[names.logGoalSteps].data as Float32Array).map((y) =>
+      Math.min(max, Math.max(1, Math.round(Math.expm1(y)))),
+    );
+  }
+
+  /** The expert's flow over normalised MSTH actions, cross-attending to fixed hidden states. */
+  private sampleActions(
+    hiddenStates: TensorData,
+    proprio: TensorData,
+    rngs: ChunkRequest['rng'][],
+    steps: number,
+  ): Promise<Float32Array> {
+    const names = this.manifest.graphs.actionExpert.tensors;
+    const actions = msthActionCount(this.arch.msth);
+    const dim = this.manifest.action.dim;
+    const batch = rngs.length;
+    return sampleFlow(
+      {
+        velocity: async (x, taus) => {
+          const out = await this.sessions.actionExpert.run({
+            [names.hiddenStates]: hiddenStates,
+            [names.proprio]: proprio,
+            [names.flowTime]: f32([batch], taus),
+            [names.noisyActions]: f32([batch, actions, dim], x),
+          });
+          return out[names.velocity].data as Float32Array;
+        },
+        rngs,
+        rowSize: actions * dim,
+      },
+      steps,
+    );
+  }
+}
+
+function checkLength(field: string, values: Float32Array, expected: number): void {
+  if (values.length !== expected)
+    throw new PolicyError(
+      'BAD_OBSERVATION',
+      `${field}: expected ${expected} latent values, got ${values.length}`,
+    );
+}

@@ -1,0 +1,294 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../cli/main.ts';
+import { createRng } from '../../../common/rng.ts';
+import type { Model } from '../../../nn/builder.ts';
+import type { TensorData } from '../../../nn/graph.ts';
+import { decodeOnnx } from '../../../nn/onnx-decode.ts';
+import { encodeOnnx } from '../../../nn/onnx-encode.ts';
+import { OrtSession } from '../../../nn/ort-session.ts';
+import { Act2GoalPolicy } from '../../../policies/act2goal/act2goal-policy.ts';
+import type { ChunkRequest } from '../../../policies/chunk-policy.ts';
+import { loadPolicy } from '../../../policies/load-policy.ts';
+import { openPackageGraph } from '../../../policies/package-graph.ts';
+import { writeDataset } from '../../../sim/dataset-writer.ts';
+import { createTabletopEnv } from '../../../sim/tabletop-env.ts';
+import {
+  buildAutoencoderTrainingGraph,
+  buildDynamicsTrainingGraph,
+} from '../../../training/act2goal-training-graphs.ts';
+import { trainAct2Goal } from '../../../training/train-act2goal.ts';
+import { tinyAct2GoalOptions } from '../../integration/tiny-act2goal-package.ts';
+import { randomTensor, tensorOf } from '../policies/act2goal/tiny-act2goal.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'goalserve-train-act2goal-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const data = [join(root, 'push1')];
+const pkg = join(root, 'pkg');
+
+/** Every initializer of every ONNX file of the package, by parameter name. */
+function packageWeights(dir: string): Map<string, TensorData> {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  const weights = new Map<string, TensorData>();
+  for (const { file } of Object.values(manifest.graphs) as { file: string }[]) {
+    for (const [name, t] of decodeOnnx(readFileSync(join(dir, file))).graph.initializers)
+      weights.set(name, t);
+  }
+  return weights;
+}
+
+/** The training graph's loss with the package's weights. */
+async function trainingLoss(
+  model: Model,
+  weights: Map<string, TensorData>,
+  feeds: Record<string, TensorData>,
+) {
+  const params = Object.fromEntries([...model.params].map(([n, p]) => [n, weights.get(n) ?? p]));
+  const session = await OrtSession.create(encodeOnnx(model.graph), model.graph, { intraOpThreads: 1 });
+  try {
+    return (await session.run({ ...params, ...feeds })).loss.data[0] as number;
+  } finally {
+    await session.release();
+  }
+}
+
+const mse = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Array.from(a, (v, i) => (v - b[i]) ** 2).reduce((s, x) => s + x, 0) / a.length;
+
+function requestFor(current: Float32Array, goal: Float32Array, seed: number): ChunkRequest {
+  return { goal, observation: current, proprio: new Float32Array([0.5, 0.5, 0, 0]), rng: createRng(seed) };
+}
+
+describe('goalserve train act2goal (tiny model)', () => {
+  const progress: string[] = [];
+  let policy: Act2GoalPolicy;
+  let frames: Uint8Array[];
+  beforeAll(async () => {
+    writeDataset({ task: 'push1', episodes: 2, seed: 1, out: data[0], imageSize: 16 });
+    await trainAct2Goal({
+      ...tinyAct2GoalOptions(data, pkg),
+      onProgress: (s, p) => progress.push(`${s} ${p.step}`),
+    });
+    policy = await Act2GoalPolicy.load(pkg);
+    const env = createTabletopEnv('push1', { imageSize: 16 });
+    const { observation, goal } = env.reset(1000);
+    frames = [observation.frame, goal.frame];
+  });
+  afterAll(() => policy.release());
+
+  it('trains the autoencoder, then the joint stage, then the action stage', () => {
+    expect(progress).toEqual([
+      ...[1, 2, 3, 4, 5, 6].map((s) => `autoencoder ${s}`),
+      ...[1, 2, 3, 4, 5, 6].map((s) => `joint ${s}`),
+      ...[1, 2, 3, 4].map((s) => `action ${s}`),
+    ]);
+  });
+
+  it('writes an act2goal manifest that executes the P proximal actions of a one-frame window', () => {
+    const manifest = JSON.parse(readFileSync(join(pkg, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({
+      family: 'act2goal',
+      window: 1,
+      action: { chunk: 4, dim: 2 },
+      actionsPerChunk: 2,
+      sampler: { steps: 10, worldModelSteps: 10 },
+      act2goal: { goalSteps: 'predicted', architecture: { latentDim: 8, msth: { distalCount: 2 } } },
+    });
+    expect(Object.keys(manifest.graphs).sort()).toEqual([
+      'actionExpert',
+      'decoder',
+      'encoder',
+      'goalSteps',
+      'worldModel',
+    ]);
+  });
+
+  it('round-trips the autoencoder: encoder then decoder in ORT give the stage-0 training loss', async () => {
+    const arch = policy.manifest.act2goal!.architecture;
+    const pixels = randomTensor([2, 3, 16, 16], 3);
+    const [encoder, decoder] = await Promise.all(
+      ['encoder', 'decoder'].map((role) =>
+        openPackageGraph(pkg, policy.manifest, role, { intraOpThreads: 1 }),
+      ),
+    );
+    const latent = (await encoder.run({ frames: pixels })).latent;
+    const decoded = (await decoder.run({ latent })).decoded_frames;
+    await Promise.all([encoder.release(), decoder.release()]);
+    const expected = await trainingLoss(buildAutoencoderTrainingGraph(arch, 2, 0), packageWeights(pkg), {
+      frames: pixels,
+    });
+    expect(mse(decoded.data as Float32Array, pixels.data as Float32Array)).toBeCloseTo(expected, 5);
+  });
+
+  it('round-trips world model, action expert and goal-steps head: ORT steps give the stage-1 training loss', async () => {
+    const arch = policy.manifest.act2goal!.architecture;
+    const b = 3;
+    const feeds = {
+      current_latent: randomTensor([b, 8], 1),
+      goal_latent: randomTensor([b, 8], 2),
+      proprio: randomTensor([b, 4], 3),
+      goal_steps: tensorOf([b], (i) => 2 + 20 * i),
+      clean_latents: randomTensor([b, 4, 8], 4),
+      action_flow_time: tensorOf([b], (i) => 0.1 + 0.3 * i),
+      noisy_actions: randomTensor([b, 6, 2], 5),
+      action_target: randomTensor([b, 6, 2], 6),
+      flow_time: tensorOf([b], (i) => 0.8 - 0.3 * i),
+      noisy_latents: randomTensor([b, 4, 8], 7),
+      latent_target: randomTensor([b, 4, 8], 8),
+      log_goal_steps_target: tensorOf([b], (i) => 1 + i),
+    };
+    const open = (role: string) => openPackageGraph(pkg, policy.manifest, role, { intraOpThreads: 1 });
+    const [worldModel, expert, head] = await Promise.all(
+      ['worldModel', 'actionExpert', 'goalSteps'].map(open),
+    );
+    const conditions = {
+      current_latent: feeds.current_latent,
+      goal_latent: feeds.goal_latent,
+      proprio: feeds.proprio,
+      goal_steps: feeds.goal_steps,
+    };
+    const noisy = await worldModel.run({
+      ...conditions,
+      flow_time: feeds.flow_time,
+      noisy_latents: feeds.noisy_latents,
+    });
+    const clean = await worldModel.run({
+      ...conditions,
+      flow_time: tensorOf([b], () => 1),
+      noisy_latents: feeds.clean_latents,
+    });
+    const actions = await expert.run({
+      hidden_states: clean.hidden_states,
+      proprio: feeds.proprio,
+      flow_time: feeds.action_flow_time,
+      noisy_actions: feeds.noisy_actions,
+    });
+    const k = await head.run({ current_latent: feeds.current_latent, goal_latent: feeds.goal_latent });
+    await Promise.all([worldModel.release(), expert.release(), head.release()]);
+    const lossV = mse(noisy.latent_velocity.data as Float32Array, feeds.latent_target.data as Float32Array);
+    const lossA = mse(actions.action_velocity.data as Float32Array, feeds.action_target.data as Float32Array);
+    const lossK = mse(
+      k.log_goal_steps.data as Float32Array,
+      feeds.log_goal_steps_target.data as Float32Array,
+    );
+    const expected = await trainingLoss(
+      buildDynamicsTrainingGraph(arch, b, 0, 1),
+      packageWeights(pkg),
+      feeds,
+    );
+    expect(lossV + 0.1 * lossA + 0.1 * lossK).toBeCloseTo(expected, 4);
+  });
+
+  it('samples P proximal actions per request in robot units within the clip, the same for the same seed', async () => {
+    const [current, goal] = splitLatents(await policy.encode(frames));
+    const a = await policy.sample(
+      [requestFor(current, goal, 1), requestFor(current, goal, 2)],
+      policy.manifest.sampler,
+    );
+    const again = await policy.sample([requestFor(current, goal, 1)], policy.manifest.sampler);
+    expect(a.map((c) => c.length)).toEqual([4 * 2, 4 * 2]);
+    for (const chunk of a) for (const v of chunk) expect(Math.abs(v)).toBeLessThanOrEqual(1.1 + 1e-6);
+    again[0].forEach((v, i) => {
+      expect(v).toBeCloseTo(a[0][i], 4);
+    });
+    expect([...a[1]]).not.toEqual([...a[0]]);
+  });
+
+  it('plans with a predicted K and imagines F latents that decode to frames', async () => {
+    const [current, goal] = splitLatents(await policy.encode(frames));
+    const [plan] = await policy.plan([requestFor(current, goal, 3)], policy.manifest.sampler);
+    expect(Number.isInteger(plan.goalSteps)).toBe(true);
+    expect(plan.goalSteps).toBeGreaterThanOrEqual(1);
+    expect(plan.goalSteps).toBeLessThanOrEqual(300);
+    expect(plan.latents).toHaveLength(4 * 8);
+    expect(plan.actions).toHaveLength(6 * 2);
+    const imagined = await policy.decode(plan.latents);
+    expect(imagined.map((f) => f.length)).toEqual(Array(4).fill(16 * 16 * 3));
+  });
+
+  it('uses a fixed K from the manifest when one is set, and refuses a request without a goal', async () => {
+    const fixed = join(root, 'fixed-k');
+    cpSync(pkg, fixed, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(fixed, 'manifest.json'), 'utf8'));
+    writeFileSync(
+      join(fixed, 'manifest.json'),
+      JSON.stringify({ ...manifest, act2goal: { ...manifest.act2goal, goalSteps: 7 } }),
+    );
+    const loaded = await loadPolicy(fixed);
+    try {
+      expect(loaded).toBeInstanceOf(Act2GoalPolicy);
+      const [current, goal] = splitLatents(await loaded.encode(frames));
+      const [plan] = await (loaded as Act2GoalPolicy).plan(
+        [requestFor(current, goal, 3)],
+        loaded.manifest.sampler,
+      );
+      expect(plan.goalSteps).toBe(7);
+      await expect(
+        loaded.sample([{ ...requestFor(current, goal, 3), goal: undefined }], loaded.manifest.sampler),
+      ).rejects.toThrow(/goal: Act2Goal plans toward a goal image/);
+    } finally {
+      await loaded.release();
+    }
+  });
+
+  it('resumes every stage from its checkpoint: a finished run takes no further steps', async () => {
+    const steps: string[] = [];
+    await trainAct2Goal({
+      ...tinyAct2GoalOptions(data, pkg),
+      onProgress: (s, p) => steps.push(`${s} ${p.step}`),
+    });
+    expect(steps).toEqual([]);
+    const longer = tinyAct2GoalOptions(data, pkg);
+    await trainAct2Goal({
+      ...longer,
+      steps: { ...longer.steps, action: 6 },
+      onProgress: (s, p) => steps.push(`${s} ${p.step}`),
+    });
+    expect(steps).toEqual(['action 5', 'action 6']);
+  });
+
+  it('trains the MSTH ablation from the CLI and evaluates it closed-loop with the BESO result fields', async () => {
+    const out = join(root, 'no-distal');
+    const lines: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line) => void lines.push(String(line)));
+    const error = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const train = ['train', 'act2goal', '--data', ...data, '--out', out, '--batch', '4', '--no-distal'];
+      const stages = ['--autoencoder-steps', '1', '--joint-steps', '1', '--action-steps', '1'];
+      expect(await main([...train, ...stages, '--checkpoint', join(root, 'cli.safetensors')])).toBe(0);
+      const evaluate = [
+        'eval',
+        '--model',
+        pkg,
+        '--task',
+        'push1',
+        '--episodes',
+        '1',
+        '--seed',
+        '1000',
+        '--json',
+      ];
+      expect(await main([...evaluate, '--steps', '2', '--world-model-steps', '3'])).toBe(0);
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.act2goal.architecture.msth.distalCount).toBe(0);
+    const result = JSON.parse(lines[1]);
+    expect(result).toMatchObject({
+      task: 'push1',
+      episodes: 1,
+      steps: 2,
+      worldModelSteps: 3,
+      actionsPerChunk: 2,
+    });
+    expect(result.meanSteps).toBeGreaterThan(0);
+  });
+});
+
+function splitLatents(latents: Float32Array): [Float32Array, Float32Array] {
+  return [latents.slice(0, 8), latents.slice(8, 16)];
+}
