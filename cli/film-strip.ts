@@ -1,7 +1,6 @@
-import { writeRgbPng } from './png.ts';
+import { writePanelRow } from './panel-row.ts';
 
 const MAX_PANELS = 12;
-const GAP = 2;
 
 /**
  * Collects an episode's frames and writes one PNG row: the goal image, a gap, then up to 12 frames
@@ -21,17 +20,12 @@ export function createFilmStrip(size: number) {
         { length: count },
         (_, i) => frames[Math.round((i * (frames.length - 1)) / Math.max(1, count - 1))],
       );
-      const panels = goal === undefined ? picks : [goal, ...picks];
-      const width = panels.length * (size + GAP) + GAP * 2;
-      const height = size + 2 * GAP;
-      const image = new Uint8Array(width * height * 3).fill(255);
-      panels.forEach((panel, p) => {
-        const x0 = GAP + p * (size + GAP) + (p > 0 && goal !== undefined ? GAP * 2 : 0);
-        for (let y = 0; y < size; y++) {
-          image.set(panel.subarray(y * size * 3, (y + 1) * size * 3), ((y + GAP) * width + x0) * 3);
-        }
-      });
-      await writeRgbPng(path, image, width, height);
+      await writePanelRow(
+        path,
+        goal === undefined ? picks : [goal, ...picks],
+        size,
+        goal === undefined ? [] : [1],
+      );
     },
   };
 }

@@ -15,6 +15,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'evaluate a model package closed-loop in the simulator',
     load: async () => (await import('./eval.ts')).runEval,
   },
+  imagine: {
+    summary: 'draw an Act2Goal plan: current frame, goal, imagined frames',
+    load: async () => (await import('./imagine.ts')).runImagine,
+  },
   serve: {
     summary: 'serve model packages over gRPC',
     load: async () => (await import('./serve.ts')).runServe,

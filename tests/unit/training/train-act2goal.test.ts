@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../cli/main.ts';
 import { createRng } from '../../../common/rng.ts';
@@ -247,6 +248,23 @@ describe('goalserve train act2goal (tiny model)', () => {
       onProgress: (s, p) => steps.push(`${s} ${p.step}`),
     });
     expect(steps).toEqual(['action 5', 'action 6']);
+  });
+
+  it('draws an imagined plan: current frame, goal, then the F decoded frames, and prints K', async () => {
+    const png = join(root, 'plan.png');
+    const lines: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line) => void lines.push(String(line)));
+    try {
+      expect(await main(['imagine', '--model', pkg, '--task', 'push1', '--seed', '3', '--out', png])).toBe(0);
+    } finally {
+      log.mockRestore();
+    }
+    const printed = JSON.parse(lines[0]);
+    expect(printed.frameOffsets).toHaveLength(4);
+    expect(printed.frameOffsets.at(-1)).toBe(printed.goalSteps);
+    // 6 panels of 16 px, 2 px apart with a 2 px margin, 4 px more between the goal and the imagined frames
+    const meta = await sharp(png).metadata();
+    expect([meta.width, meta.height]).toEqual([2 + 6 * 18 + 4, 20]);
   });
 
   it('trains the MSTH ablation from the CLI and evaluates it closed-loop with the BESO result fields', async () => {
