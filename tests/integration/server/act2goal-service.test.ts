@@ -5,7 +5,7 @@ import { createRobotPlanner } from '../../../policies/robot-planner.ts';
 import { createTabletopEnv } from '../../../sim/tabletop-env.ts';
 import { createTinyAct2GoalPackage } from '../tiny-act2goal-package.ts';
 import { rawFrame } from './robot-messages.ts';
-import { startTestServer, type TestServer } from './test-server.ts';
+import { ONE_PUSH1_EPISODE, startTestServer, type TestServer } from './test-server.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -27,17 +27,7 @@ describe('PolicyService serving an Act2Goal package', () => {
   });
 
   it('runs a full simulated episode over one Control stream, unchanged from BESO', async () => {
-    const result = await runSimRobot(t.client, {
-      task: 'push1',
-      episodes: 1,
-      seed: 1000,
-      model: '',
-      controlHz: 0,
-      threshold: 0.5,
-      blend: 'latest-only',
-      ensembleDecay: 0.01,
-      encoding: 'jpeg',
-    });
+    const result = await runSimRobot(t.client, ONE_PUSH1_EPISODE);
     expect(result).toMatchObject({ task: 'push1', episodes: 1 });
     expect(result.meanSteps).toBeGreaterThan(0);
   });

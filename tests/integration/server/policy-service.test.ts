@@ -7,7 +7,7 @@ import { createRobotPlanner } from '../../../policies/robot-planner.ts';
 import { createTabletopEnv } from '../../../sim/tabletop-env.ts';
 import { createRobotMessages, rawFrame } from './robot-messages.ts';
 import { checkHealth, queryReflection } from './standard-services.ts';
-import { startTestServer, type TestServer } from './test-server.ts';
+import { ONE_PUSH1_EPISODE, startTestServer, type TestServer } from './test-server.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -17,17 +17,7 @@ afterAll(() => t.stop());
 
 describe('PolicyService', () => {
   it('runs a full simulated episode over one Control stream', async () => {
-    const result = await runSimRobot(t.client, {
-      task: 'push1',
-      episodes: 1,
-      seed: 1000,
-      model: '',
-      controlHz: 0,
-      threshold: 0.5,
-      blend: 'temporal-ensembling',
-      ensembleDecay: 0.01,
-      encoding: 'jpeg',
-    });
+    const result = await runSimRobot(t.client, ONE_PUSH1_EPISODE);
     expect(result).toMatchObject({ task: 'push1', episodes: 1 });
     expect(result.meanSteps).toBeGreaterThan(0);
     expect(result.chunkLatencyMsP50).toBeGreaterThan(0);

@@ -1,7 +1,21 @@
 import { createPolicyClient, type PolicyClient } from '../../../clients/policy-client.ts';
+import type { SimRobotOptions } from '../../../clients/sim-robot.ts';
 import { type PolicyServer, startPolicyServer } from '../../../server/policy-server.ts';
 import type { ServerConfig } from '../../../server/server-config.ts';
 import { createTinyModelPackage } from '../tiny-model-package.ts';
+
+/** One simulated push1 episode (seed 1000) as fast as the server answers, JPEG frames, blended chunks. */
+export const ONE_PUSH1_EPISODE: SimRobotOptions = {
+  task: 'push1',
+  episodes: 1,
+  seed: 1000,
+  model: '',
+  controlHz: 0,
+  threshold: 0.5,
+  blend: 'temporal-ensembling',
+  ensembleDecay: 0.01,
+  encoding: 'jpeg',
+};
 
 /** A real server on 127.0.0.1:0 serving a freshly trained tiny package, and a client connected to it. */
 export interface TestServer {
