@@ -7,11 +7,14 @@ import { goalStepsHeadNetwork } from '../policies/act2goal/goal-steps-head.ts';
 import { decodeLatent, encodeImage } from '../policies/act2goal/image-autoencoder.ts';
 import { msthActionCount, msthFrameCount } from '../policies/act2goal/msth.ts';
 import { worldModelNetwork } from '../policies/act2goal/world-model.ts';
+import { PROBED_STATE_DIM, STATE_PROBE_TENSORS, stateProbeLoss } from './state-probe.ts';
 
 /** Tensor names of the Act2Goal training graphs besides those of the exported graphs. */
 export const ACT2GOAL_TRAINING_TENSORS = {
   /** float32 [B, 3, S, S]: frames to reconstruct (stage 0), normalised like the encoder's input. */
   frames: ACT2GOAL_TENSORS.encoder.frames,
+  /** float32 [B, 1, S, S]: each pixel's weight in the reconstruction loss (stage 0). */
+  pixelWeights: 'pixel_weights',
   /** float32 [B, F, Z]: velocity target data − noise of the MSTH future latents. */
   latentTarget: 'latent_target',
   /** float32 [B, F, Z]: the clean MSTH future latents (plus a little noise) for the τ = 1 pass. */
@@ -25,18 +28,35 @@ export const ACT2GOAL_TRAINING_TENSORS = {
   loss: 'loss',
 } as const;
 
+/** Weight of the state probe's loss in stage 0 (as BESO's). */
+export const STATE_PROBE_WEIGHT = 1;
+
 /** Weight of the goal-steps head's loss in stage 1 (its parameters are its own; the weight only matters through gradient clipping). */
 export const GOAL_STEPS_LOSS_WEIGHT = 0.1;
 
-/** Stage 0: the image autoencoder on its own, loss mean((decode(encode(x)) − x)²) in normalised pixels. */
+/**
+ * Stage 0: the image autoencoder on its own. Loss: mean(w·(decode(encode(x)) − x)²) in normalised pixels
+ * with per-pixel weights w (see createFrameDataset), plus `probeWeight` × the state probe's loss on the latents (as BESO's encoder): a pusher a few pixels
+ * wide weighs little in a pixel loss, yet where it is must be in the latent for the world model to plan.
+ */
 export function buildAutoencoderTrainingGraph(
   arch: Act2GoalArchitecture,
   batch: number,
   seed: number,
+  probeWeight: number,
 ): Model {
   const b = new GraphBuilder('act2goal_autoencoder_training', { seed });
   const frames = b.input(ACT2GOAL_TRAINING_TENSORS.frames, [batch, 3, arch.imageSize, arch.imageSize]);
-  b.output(ACT2GOAL_TRAINING_TENSORS.loss, mseLoss(decodeLatent(encodeImage(frames, arch), arch), frames));
+  const weights = b.input(ACT2GOAL_TRAINING_TENSORS.pixelWeights, [batch, 1, arch.imageSize, arch.imageSize]);
+  const states = b.input(STATE_PROBE_TENSORS.states, [batch, PROBED_STATE_DIM]);
+  const mask = b.input(STATE_PROBE_TENSORS.mask, [batch, PROBED_STATE_DIM]);
+  const latent = encodeImage(frames, arch);
+  const error = decodeLatent(latent, arch).sub(frames);
+  const reconstruction = error.mul(error).mul(weights).mean();
+  b.output(
+    ACT2GOAL_TRAINING_TENSORS.loss,
+    reconstruction.add(stateProbeLoss(latent, states, mask).mul(probeWeight)),
+  );
   return b.build();
 }
 

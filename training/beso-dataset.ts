@@ -7,9 +7,10 @@ import { scaleActionValue } from '../policies/robot-units.ts';
 import { computeEdmCoefficients } from '../policies/sampling/edm-preconditioning.ts';
 import { createTrainingSigmaSampler } from '../policies/sampling/training-sigma.ts';
 import type { EpisodeRecord } from '../sim/episode.ts';
-import { BESO_TRAINING_TENSORS, PROBED_STATE_DIM } from './beso-training-graph.ts';
+import { BESO_TRAINING_TENSORS } from './beso-training-graph.ts';
 import { type EpisodeStore, episodeFrame } from './episode-store.ts';
 import { pickHindsightGoal } from './hindsight-goal.ts';
+import { PROBED_STATE_DIM, writeProbeTargets } from './state-probe.ts';
 
 /** How training samples are drawn; see METHODS.md (BESO, Training). */
 export interface BesoSampling {
@@ -73,12 +74,7 @@ export function createBesoDataset(
       /** Writes frame `frameIndex` of an episode into frame slot `frameSlot`, with its probe targets. */
       const putFrame = (episode: EpisodeRecord, frameIndex: number, frameSlot: number) => {
         normalizeFrame(episodeFrame(episode, frameIndex), store.pixels, frames, frameSlot * frameSize);
-        const stateDim = episode.goalState.length;
-        for (let k = 0; k < Math.min(stateDim, PROBED_STATE_DIM); k++) {
-          frameStates[frameSlot * PROBED_STATE_DIM + k] =
-            (episode.states[frameIndex * stateDim + k] - 0.5) * 4;
-          frameStateMask[frameSlot * PROBED_STATE_DIM + k] = 1;
-        }
+        writeProbeTargets(episode, frameIndex, frameStates, frameStateMask, frameSlot);
       };
       const step = stepOf();
       indices.forEach((index, slot) => {

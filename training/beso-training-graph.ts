@@ -1,8 +1,9 @@
 import { GraphBuilder, type Model } from '../nn/builder.ts';
-import { linear, mseLoss } from '../nn/layers.ts';
+import { mseLoss } from '../nn/layers.ts';
 import type { BesoArchitecture } from '../policies/beso/beso-config.ts';
 import { declareActionInputs } from '../policies/beso/beso-graphs.ts';
 import { besoDenoiserNetwork, besoEncoder } from '../policies/beso/beso-network.ts';
+import { PROBED_STATE_DIM, STATE_PROBE_TENSORS, stateProbeLoss } from './state-probe.ts';
 
 /** Extra tensor names of the BESO training graph. */
 export const BESO_TRAINING_TENSORS = {
@@ -12,15 +13,12 @@ export const BESO_TRAINING_TENSORS = {
   goalKeep: 'goal_keep',
   /** float32 [B, H, A]: EDM target (a − c_skip·x)/c_out. */
   target: 'target',
-  /** float32 [B·(W+1), 6]: simulator positions shown in each frame (pusher, block 0, block 1), (p − 0.5)·4. */
-  frameStates: 'frame_states',
-  /** float32 [B·(W+1), 6]: 1 where a position exists (a task with fewer blocks leaves zeros). */
-  frameStateMask: 'frame_state_mask',
+  /** float32 [B·(W+1), 6]: the state probe's targets per frame (see state-probe.ts). */
+  frameStates: STATE_PROBE_TENSORS.states,
+  /** float32 [B·(W+1), 6]: 1 where a position exists. */
+  frameStateMask: STATE_PROBE_TENSORS.mask,
   loss: 'loss',
 } as const;
-
-/** Number of positions a frame's state probe predicts: pusher and up to two blocks, x and y each. */
-export const PROBED_STATE_DIM = 6;
 
 /**
  * The end-to-end training graph: the encoder embeds observation and goal frames in one pass, the
@@ -45,7 +43,7 @@ export function buildBesoTrainingGraph(
   const frameStates = b.input(names.frameStates, [batch * perSample, PROBED_STATE_DIM]);
   const frameStateMask = b.input(names.frameStateMask, [batch * perSample, PROBED_STATE_DIM]);
   const frameEmbeddings = besoEncoder(frames, arch);
-  const probe = linear(frameEmbeddings, 'state_probe', PROBED_STATE_DIM).mul(frameStateMask);
+  const probeLoss = stateProbeLoss(frameEmbeddings, frameStates, frameStateMask);
   const embeddings = frameEmbeddings.reshape([batch, perSample, arch.embedDim]);
   const observation = embeddings.slice([0], [arch.window], [1]);
   const goal = embeddings
@@ -53,6 +51,6 @@ export function buildBesoTrainingGraph(
     .reshape([batch, arch.embedDim])
     .mul(goalKeep);
   const output = besoDenoiserNetwork({ ...actionInputs, goal, observation }, arch);
-  b.output(names.loss, mseLoss(output, target).add(mseLoss(probe, frameStates).mul(probeWeight)));
+  b.output(names.loss, mseLoss(output, target).add(probeLoss.mul(probeWeight)));
   return b.build();
 }

@@ -9,9 +9,13 @@ import type { Act2GoalManifestSection } from '../policies/act2goal/act2goal-mani
 import type { ModelManifest } from '../policies/model-manifest.ts';
 import { DEFAULT_SAMPLER_OPTIONS } from '../policies/sampling/sampler-options.ts';
 import { createAct2GoalDataset, DEFAULT_ACT2GOAL_SAMPLING } from './act2goal-dataset.ts';
-import { createFrameDataset } from './act2goal-frame-dataset.ts';
+import { createFrameDataset, DEFAULT_FOREGROUND_WEIGHTING } from './act2goal-frame-dataset.ts';
 import { encodeEpisodeLatents } from './act2goal-latent-cache.ts';
-import { buildAutoencoderTrainingGraph, buildDynamicsTrainingGraph } from './act2goal-training-graphs.ts';
+import {
+  buildAutoencoderTrainingGraph,
+  buildDynamicsTrainingGraph,
+  STATE_PROBE_WEIGHT,
+} from './act2goal-training-graphs.ts';
 import { loadEpisodeStore } from './episode-store.ts';
 import {
   exportedWeights,
@@ -45,7 +49,7 @@ export interface Act2GoalTrainOptions extends RunSettings {
 
 /**
  * Trains Act2Goal in three stages and writes a package with EMA weights. Stage 0 ('autoencoder'):
- * the image autoencoder on every frame (reconstruction MSE). Then the encoder is frozen and every frame's
+ * the image autoencoder on every frame (foreground-weighted reconstruction MSE plus a state probe on the latents). Then the encoder is frozen and every frame's
  * latent is computed once, so the next stages train on latents only (cheap on a CPU). Stage 1 ('joint'):
  * world model, action expert and goal-steps head with L_v + 0.1·L_a (+ 0.1·L_K). Stage 2 ('action'):
  * L_a only, through expert and world model, starting from stage 1's EMA weights; the world model's
@@ -69,8 +73,8 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
   });
   const autoencoder = await trainAndRelease({
     ...stage(0, 'autoencoder'),
-    model: buildAutoencoderTrainingGraph(arch, batch, seed),
-    data: () => createFrameDataset(store),
+    model: buildAutoencoderTrainingGraph(arch, batch, seed, STATE_PROBE_WEIGHT),
+    data: () => createFrameDataset(store, DEFAULT_FOREGROUND_WEIGHTING),
   });
   const latents = await encodeEpisodeLatents(store, arch, autoencoder);
   const sampling = DEFAULT_ACT2GOAL_SAMPLING;

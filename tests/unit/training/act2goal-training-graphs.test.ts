@@ -6,7 +6,12 @@ import {
   buildAutoencoderTrainingGraph,
   buildDynamicsTrainingGraph,
 } from '../../../training/act2goal-training-graphs.ts';
-import { TINY_ACT2GOAL as arch, randomTensor, tensorOf } from '../policies/act2goal/tiny-act2goal.ts';
+import {
+  TINY_ACT2GOAL as arch,
+  randomTensor,
+  runModel,
+  tensorOf,
+} from '../policies/act2goal/tiny-act2goal.ts';
 
 const batch = 4;
 const frames = 4;
@@ -43,12 +48,50 @@ async function lossesOver(
 }
 
 describe('Act2Goal training graphs', () => {
-  it('stage 0 is the autoencoder with a reconstruction loss over frames', () => {
-    const model = buildAutoencoderTrainingGraph(arch, batch, 0);
+  it('stage 0 is the autoencoder with a reconstruction loss over frames plus a weighted state probe', async () => {
+    const model = buildAutoencoderTrainingGraph(arch, batch, 0, 1);
     expect(model.graph.inputs.filter((v) => !model.params.has(v.name)).map((v) => v.name)).toEqual([
       'frames',
+      'pixel_weights',
+      'frame_states',
+      'frame_state_mask',
     ]);
-    expect([...model.params.keys()].every((n) => /^(encoder|decoder)\./.test(n))).toBe(true);
+    expect([...model.params.keys()].every((n) => /^(encoder|decoder|state_probe)\./.test(n))).toBe(true);
+    const frames = randomTensor([batch, 3, arch.imageSize, arch.imageSize], 1);
+    const states = randomTensor([batch, 6], 2);
+    // a missing position has mask 0 and target 0 (writeProbeTargets leaves both zero)
+    const lossWith = async (weight: number, mask: number) => {
+      const targets = mask === 1 ? states : tensorOf([batch, 6], () => 0);
+      const feeds = {
+        frames,
+        pixel_weights: tensorOf([batch, 1, arch.imageSize, arch.imageSize], () => 1),
+        frame_states: targets,
+        frame_state_mask: tensorOf([batch, 6], () => mask),
+      };
+      return (await runModel(buildAutoencoderTrainingGraph(arch, batch, 0, weight), feeds)).loss
+        .data[0] as number;
+    };
+    const [none, once, twice] = [await lossWith(0, 1), await lossWith(1, 1), await lossWith(2, 1)];
+    expect(once).toBeGreaterThan(none);
+    expect(twice - none).toBeCloseTo(2 * (once - none), 5);
+    expect(await lossWith(2, 0)).toBeCloseTo(none, 6);
+  });
+
+  it('stage 0 weighs each pixel’s squared reconstruction error by its weight', async () => {
+    const side = arch.imageSize;
+    const frames = randomTensor([batch, 3, side, side], 1);
+    const noProbe = {
+      frame_states: tensorOf([batch, 6], () => 0),
+      frame_state_mask: tensorOf([batch, 6], () => 0),
+    };
+    const lossWith = async (weight: (i: number) => number) => {
+      const feeds = { frames, pixel_weights: tensorOf([batch, 1, side, side], weight), ...noProbe };
+      return (await runModel(buildAutoencoderTrainingGraph(arch, batch, 0, 0), feeds)).loss.data[0] as number;
+    };
+    const ones = await lossWith(() => 1);
+    // the loss is linear in the weights: all 3 triples it, all 0 zeroes it
+    expect(await lossWith(() => 3)).toBeCloseTo(3 * ones, 5);
+    expect(await lossWith(() => 0)).toBe(0);
   });
 
   it('stage 1 trains world model, action expert and goal-steps head together', async () => {

@@ -117,8 +117,12 @@ describe('goalserve train act2goal (tiny model)', () => {
     const latent = (await encoder.run({ frames: pixels })).latent;
     const decoded = (await decoder.run({ latent })).decoded_frames;
     await Promise.all([encoder.release(), decoder.release()]);
-    const expected = await trainingLoss(buildAutoencoderTrainingGraph(arch, 2, 0), packageWeights(pkg), {
+    // probe weight 0: the training loss is the reconstruction alone
+    const expected = await trainingLoss(buildAutoencoderTrainingGraph(arch, 2, 0, 0), packageWeights(pkg), {
       frames: pixels,
+      pixel_weights: tensorOf([2, 1, 16, 16], () => 1),
+      frame_states: tensorOf([2, 6], () => 0),
+      frame_state_mask: tensorOf([2, 6], () => 0),
     });
     expect(mse(decoded.data as Float32Array, pixels.data as Float32Array)).toBeCloseTo(expected, 5);
   });

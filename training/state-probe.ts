@@ -1,0 +1,38 @@
+import { linear, mseLoss } from '../nn/layers.ts';
+import type { Tensor } from '../nn/tensor.ts';
+import type { EpisodeRecord } from '../sim/episode.ts';
+
+/** Number of positions a frame's state probe predicts: pusher and up to two blocks, x and y each. */
+export const PROBED_STATE_DIM = 6;
+
+/** Tensor names of the probe's targets in a training graph. */
+export const STATE_PROBE_TENSORS = {
+  /** float32 [N, 6]: simulator positions shown in each frame (pusher, block 0, block 1), (p − 0.5)·4. */
+  states: 'frame_states',
+  /** float32 [N, 6]: 1 where a position exists (a task with fewer blocks leaves zeros). */
+  mask: 'frame_state_mask',
+} as const;
+
+/** Writes the probe targets of frame `frameIndex` of an episode into row `row` of `states` and `mask`. */
+export function writeProbeTargets(
+  episode: EpisodeRecord,
+  frameIndex: number,
+  states: Float32Array,
+  mask: Float32Array,
+  row: number,
+): void {
+  const stateDim = episode.goalState.length;
+  for (let k = 0; k < Math.min(stateDim, PROBED_STATE_DIM); k++) {
+    states[row * PROBED_STATE_DIM + k] = (episode.states[frameIndex * stateDim + k] - 0.5) * 4;
+    mask[row * PROBED_STATE_DIM + k] = 1;
+  }
+}
+
+/**
+ * Auxiliary loss that makes an image encoder keep where things are: a linear probe (trained with it,
+ * never exported) must read the simulator positions off each frame's embedding float32 [N, E];
+ * mean squared error over the masked targets. The policy itself sees images and proprioception only.
+ */
+export function stateProbeLoss(embeddings: Tensor, states: Tensor, mask: Tensor): Tensor {
+  return mseLoss(linear(embeddings, 'state_probe', PROBED_STATE_DIM).mul(mask), states);
+}
