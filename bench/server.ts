@@ -8,7 +8,7 @@ import { encodeFrame } from '../clients/frame-encoder.ts';
 import { createPolicyClient, type PolicyClient } from '../clients/policy-client.ts';
 import { RobotSession } from '../clients/robot-session.ts';
 import { percentile } from '../common/percentile.ts';
-import { BesoPolicy } from '../policies/beso/beso-policy.ts';
+import { loadPolicy } from '../policies/load-policy.ts';
 import { createRobotPlanner } from '../policies/robot-planner.ts';
 import type { Frame } from '../proto/goalserve-messages.ts';
 import { startPolicyServer } from '../server/policy-server.ts';
@@ -88,7 +88,7 @@ export async function runServerBench(): Promise<void> {
 }
 
 async function renderTraffic(model: string): Promise<Traffic> {
-  const policy = await BesoPolicy.load(model);
+  const policy = await loadPolicy(model);
   const size = policy.manifest.image.size;
   await policy.release();
   const env = createTabletopEnv('push1', { imageSize: size });
@@ -110,7 +110,7 @@ async function renderTraffic(model: string): Promise<Traffic> {
 }
 
 async function benchBarePlanner(model: string, traffic: Traffic, intraOpThreads: number) {
-  const policy = await BesoPolicy.load(model, { intraOpThreads });
+  const policy = await loadPolicy(model, { intraOpThreads });
   const planner = createRobotPlanner(policy, policy.manifest.sampler, 1);
   const env = createTabletopEnv('push1', { imageSize: policy.manifest.image.size });
   await planner.setGoal(env.reset(1000).goal.frame);
