@@ -238,6 +238,15 @@ describe('goalserve train act2goal (tiny model)', () => {
     }
   });
 
+  it('trains the same package from the same seed', async () => {
+    const [first, second] = [join(root, 'seeded-a'), join(root, 'seeded-b')];
+    await trainAct2Goal(tinyAct2GoalOptions(data, first));
+    await trainAct2Goal(tinyAct2GoalOptions(data, second));
+    for (const file of ['encoder.onnx', 'world-model.onnx', 'action-expert.onnx', 'goal-steps.onnx']) {
+      expect(readFileSync(join(second, file)).equals(readFileSync(join(first, file)))).toBe(true);
+    }
+  });
+
   it('resumes every stage from its checkpoint: a finished run takes no further steps', async () => {
     const steps: string[] = [];
     await trainAct2Goal({
