@@ -1,6 +1,8 @@
+import { Act2GoalPolicy } from '../policies/act2goal/act2goal-policy.ts';
 import { loadPolicy } from '../policies/load-policy.ts';
 import { validateSamplerOptions } from '../policies/sampling/sampler-options.ts';
 import { SAMPLER_NAMES } from '../policies/sampling/samplers.ts';
+import { evaluateImagination, type ImaginationResult } from '../training/evaluate-imagination.ts';
 import { evaluatePolicy } from '../training/evaluate-policy.ts';
 import { createFilmStrip } from './film-strip.ts';
 import { parseCommandOptions, readIntegerOption, readNumberOption, readRequiredOption } from './options.ts';
@@ -11,6 +13,8 @@ import { UsageError } from './usage-error.ts';
  * `goalserve eval --model PKG --task T --episodes N --seed S [--json] [--sampler --steps --guidance
  * --world-model-steps --actions-per-chunk --strip F.png]`: closed-loop success and chunk latency in the
  * simulator, for a package of any family (Act2Goal: --steps are the action expert's Euler steps).
+ * `--imagination` (Act2Goal) scores imagined frames against the scripted expert's instead, planning
+ * from every actions-per-chunk-th expert frame.
  */
 export async function runEval(args: string[]): Promise<number> {
   const o = parseCommandOptions('eval', args, {
@@ -25,6 +29,7 @@ export async function runEval(args: string[]): Promise<number> {
     guidance: { type: 'string' },
     'actions-per-chunk': { type: 'string' },
     strip: { type: 'string' },
+    imagination: { type: 'boolean', default: false },
   });
   const model = readRequiredOption('model', o.model);
   const task = readTaskOption(o.task);
@@ -53,6 +58,21 @@ export async function runEval(args: string[]): Promise<number> {
   });
   const strip = o.strip === undefined ? undefined : createFilmStrip(policy.manifest.image.size);
   try {
+    if (o.imagination) {
+      if (!(policy instanceof Act2GoalPolicy))
+        throw new UsageError(
+          `--imagination: expected an Act2Goal package, got family '${policy.manifest.family}'`,
+        );
+      const scores = await evaluateImagination(policy, {
+        task,
+        episodes,
+        seed,
+        sampler,
+        everySteps: actionsPerChunk,
+      });
+      console.log(o.json ? JSON.stringify(scores) : formatImagination(scores));
+      return 0;
+    }
     const result = await evaluatePolicy(policy, {
       task,
       episodes,
@@ -67,6 +87,13 @@ export async function runEval(args: string[]): Promise<number> {
   } finally {
     await policy.release();
   }
+}
+
+function formatImagination(r: ImaginationResult): string {
+  return [
+    `${r.task}: imagined frames ${r.pixelError} mean |Δpixel| (proximal ${r.proximalPixelError}, distal ${r.distalPixelError}) over ${r.plans} plans`,
+    `no change ${r.unchangedPixelError}, autoencoder floor ${r.reconstructionPixelError}; K ${r.goalStepsMean} vs expert ${r.expertStepsMean} steps`,
+  ].join('\n');
 }
 
 function formatResult(r: Awaited<ReturnType<typeof evaluatePolicy>>): string {

@@ -15,6 +15,7 @@ import type { ChunkRequest } from '../../../policies/chunk-policy.ts';
 import { loadPolicy } from '../../../policies/load-policy.ts';
 import { openPackageGraph } from '../../../policies/package-graph.ts';
 import { writeDataset } from '../../../sim/dataset-writer.ts';
+import { recordEpisode } from '../../../sim/rollout.ts';
 import { createTabletopEnv } from '../../../sim/tabletop-env.ts';
 import {
   buildAutoencoderTrainingGraph,
@@ -278,6 +279,29 @@ describe('goalserve train act2goal (tiny model)', () => {
     // 6 panels of 16 px, 2 px apart with a 2 px margin, 4 px more between the goal and the imagined frames
     const meta = await sharp(png).metadata();
     expect([meta.width, meta.height]).toEqual([2 + 6 * 18 + 4, 20]);
+  });
+
+  it('scores imagined frames against the scripted expert’s, planning from every E-th expert frame', async () => {
+    const lines: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line) => void lines.push(String(line)));
+    try {
+      const argv = ['eval', '--model', pkg, '--task', 'reach', '--episodes', '2', '--seed', '1000'];
+      expect(await main([...argv, '--imagination', '--json', '--actions-per-chunk', '3'])).toBe(0);
+    } finally {
+      log.mockRestore();
+    }
+    const result = JSON.parse(lines[0]);
+    const env = createTabletopEnv('reach', { imageSize: 16 });
+    const expert = [1000, 1001].map((seed) => recordEpisode(env, 'expert', seed).steps);
+    const starts = expert.map((steps) =>
+      Array.from({ length: Math.ceil(steps / 3) }, (_, k) => steps - 3 * k),
+    );
+    expect(result.plans).toBe(starts.flat().length);
+    expect(result.expertStepsMean).toBeCloseTo(starts.flat().reduce((a, b) => a + b, 0) / result.plans, 3);
+    for (const key of ['pixelError', 'proximalPixelError', 'distalPixelError', 'unchangedPixelError']) {
+      expect(result[key]).toBeGreaterThan(0);
+      expect(result[key]).toBeLessThan(255);
+    }
   });
 
   it('trains the MSTH ablation from the CLI and evaluates it closed-loop with the BESO result fields', async () => {
