@@ -27,6 +27,7 @@ export function readServeConfig(
     address: { type: 'string' },
     'models-dir': { type: 'string' },
     model: { type: 'string', multiple: true },
+    'default-model': { type: 'string' },
     'log-level': { type: 'string' },
     ...Object.fromEntries(Object.keys(INTEGER_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
   });
@@ -34,6 +35,7 @@ export function readServeConfig(
   const config: Partial<ServerConfig> = {
     address: read('address') as string | undefined,
     modelPaths: (o.model as string[] | undefined) ?? env[envName('model')]?.split(',').filter(Boolean),
+    defaultModel: read('default-model') as string | undefined,
   };
   for (const [flag, [key, min, max]] of Object.entries(INTEGER_FLAGS)) {
     const raw = read(flag) as string | undefined;

@@ -20,12 +20,18 @@ describe('server config', () => {
   });
 
   it('reads flags first, then GOALSERVE_* variables', () => {
-    const env = { GOALSERVE_MAX_BATCH_SIZE: '8', GOALSERVE_ADDRESS: '0.0.0.0:1', GOALSERVE_MODEL: 'a,b' };
+    const env = {
+      GOALSERVE_MAX_BATCH_SIZE: '8',
+      GOALSERVE_ADDRESS: '0.0.0.0:1',
+      GOALSERVE_MODEL: 'a,b',
+      GOALSERVE_DEFAULT_MODEL: 'b',
+    };
     const { config, modelsDir } = readServeConfig(['--address', '127.0.0.1:2', '--log-level', 'warn'], env);
     expect(config).toMatchObject({
       address: '127.0.0.1:2',
       maxBatchSize: 8,
       modelPaths: ['a', 'b'],
+      defaultModel: 'b',
       logLevel: 'warn',
     });
     expect(modelsDir).toBe('models');
