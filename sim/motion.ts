@@ -27,7 +27,12 @@ export function sampleMotionStyle(rng: Rng): MotionStyle {
 const CONTACT = WORLD.blockRadius + WORLD.pusherRadius;
 const TARGET_CLEARANCE = CONTACT + 0.008;
 const OBSTACLE_CLEARANCE = CONTACT + 0.015;
-const ALIGNED_LATERAL = 0.25 * WORLD.blockRadius;
+/** The pushing basin behind a block: how far behind (min, beyond the standoff) and how far off the line. */
+const PUSH_MIN_BEHIND = 0.5 * CONTACT;
+const PUSH_EXTRA_BEHIND = 0.03;
+const PUSH_MAX_LATERAL = 0.6 * CONTACT;
+/** Lateral offset at which the push stops advancing and only re-centres. */
+const FULL_STOP_LATERAL = 0.3 * CONTACT;
 
 /** A desired pusher displacement for this tick, in arena units. */
 export type Move = Vec2;
@@ -52,6 +57,10 @@ export function navigate(state: WorldState, target: Vec2, style: MotionStyle, ap
 /**
  * One tick of pushing block `index` toward `goal`: get behind the block on the goal line (navigating
  * around everything), then push along the line, re-aiming each tick and slowing down near the goal.
+ * Pushing is one continuous law over a wide basin behind the block: steer to the contact point on
+ * the goal line while advancing in proportion to how well aligned the pusher is. A narrow basin with
+ * a hard switch between "push" and "re-approach" solved the tasks just as well but was hard to
+ * imitate (a learner blurs the switch and hovers); see BENCHMARKS.md, `## beso`.
  */
 export function pushBlock(state: WorldState, index: number, goal: Vec2, style: MotionStyle): Move {
   const block = state.blocks[index];
@@ -62,7 +71,10 @@ export function pushBlock(state: WorldState, index: number, goal: Vec2, style: M
   const vy = state.pusher.y - block.y;
   const behind = -(vx * dirX + vy * dirY);
   const lateral = Math.abs(vx * dirY - vy * dirX);
-  const inPosition = behind > 0 && lateral < ALIGNED_LATERAL && behind < CONTACT + style.standoff + 0.01;
+  const inPosition =
+    behind > PUSH_MIN_BEHIND &&
+    behind < CONTACT + style.standoff + PUSH_EXTRA_BEHIND &&
+    lateral < PUSH_MAX_LATERAL;
   if (!inPosition) {
     const approach = {
       x: block.x - dirX * (CONTACT + style.standoff),
@@ -70,7 +82,8 @@ export function pushBlock(state: WorldState, index: number, goal: Vec2, style: M
     };
     return navigate(state, approach, style, index);
   }
-  const advance = Math.min(remaining, WORLD.maxStepPerTick);
+  const alignment = Math.max(0, 1 - lateral / FULL_STOP_LATERAL);
+  const advance = Math.min(remaining, WORLD.maxStepPerTick) * alignment;
   return {
     x: block.x - dirX * CONTACT - state.pusher.x + dirX * advance,
     y: block.y - dirY * CONTACT - state.pusher.y + dirY * advance,
