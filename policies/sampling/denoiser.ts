@@ -18,13 +18,18 @@ export type GoalDenoise = (
   goalMask: Uint8Array,
 ) => Promise<Float32Array>;
 
-/** Throws MODEL_IO_MISMATCH unless a denoiser's output has the expected number of elements. */
-export function checkDenoiserOutput(output: Float32Array, expectedLength: number, batch: number): void {
+/** Throws MODEL_IO_MISMATCH unless a network's output (`what`, for the message) has the expected number of elements. */
+export function checkDenoiserOutput(
+  output: Float32Array,
+  expectedLength: number,
+  batch: number,
+  what = 'denoiser output',
+): void {
   if (!(output instanceof Float32Array) || output.length !== expectedLength) {
     const got = output instanceof Float32Array ? `${output.length} float32 values` : String(output);
     throw new PolicyError(
       'MODEL_IO_MISMATCH',
-      `denoiser output: expected ${expectedLength} float32 values for batch ${batch}, got ${got}`,
+      `${what}: expected ${expectedLength} float32 values for batch ${batch}, got ${got}`,
     );
   }
 }

@@ -1,5 +1,6 @@
 import type { Rng } from '../../common/rng.ts';
 import { PolicyError } from '../policy-error.ts';
+import { checkDenoiserOutput } from './denoiser.ts';
 import { createRowNoise } from './row-noise.ts';
 
 /**
@@ -32,20 +33,10 @@ export async function sampleFlow(batch: FlowSampleBatch, steps: number): Promise
   const dt = 1 / steps;
   for (let i = 0; i < steps; i++) {
     const velocity = await batch.velocity(x, new Float32Array(requests).fill(i * dt), requests);
-    checkVelocity(velocity, x.length, requests);
+    checkDenoiserOutput(velocity, x.length, requests, 'velocity output');
     for (let k = 0; k < x.length; k++) x[k] += dt * velocity[k];
   }
   return x;
-}
-
-function checkVelocity(velocity: Float32Array, expectedLength: number, batch: number): void {
-  if (!(velocity instanceof Float32Array) || velocity.length !== expectedLength) {
-    const got = velocity instanceof Float32Array ? `${velocity.length} float32 values` : String(velocity);
-    throw new PolicyError(
-      'MODEL_IO_MISMATCH',
-      `velocity output: expected ${expectedLength} float32 values for batch ${batch}, got ${got}`,
-    );
-  }
 }
 
 /**
