@@ -44,7 +44,9 @@ export async function trainBeso(options: BesoTrainOptions): Promise<ModelManifes
     arch,
     store,
     sampler: { ...DEFAULT_SAMPLER_OPTIONS, sigmaMin: 0.05 },
-    // Execute two thirds of each chunk, then re-plan from a fresh observation.
-    actionsPerChunk: Math.max(1, Math.round((2 * arch.chunk) / 3)),
+    // Execute 2 actions of each chunk, then re-plan: pushing needs feedback (the actions-per-chunk
+    // sweep in BENCHMARKS.md: push1 0.20 at 1–2, 0.08–0.12 at 4–8); the rest of the chunk still
+    // keeps consecutive chunks consistent.
+    actionsPerChunk: 2,
   });
 }
