@@ -59,8 +59,8 @@ export function navigate(state: WorldState, target: Vec2, style: MotionStyle, ap
  * around everything), then push along the line, re-aiming each tick and slowing down near the goal.
  * Pushing is one continuous law over a wide basin behind the block: steer to the contact point on
  * the goal line while advancing in proportion to how well aligned the pusher is. A narrow basin with
- * a hard switch between "push" and "re-approach" solved the tasks just as well but was hard to
- * imitate (a learner blurs the switch and hovers); see BENCHMARKS.md, `## beso`.
+ * a hard switch between "push" and "re-approach" solved the tasks just as well but was a little
+ * harder to imitate; see BENCHMARKS.md, `## beso`.
  */
 export function pushBlock(state: WorldState, index: number, goal: Vec2, style: MotionStyle): Move {
   const block = state.blocks[index];
