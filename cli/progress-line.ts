@@ -32,3 +32,20 @@ export function formatTrainProgress(
 ): string {
   return `loss ${p.loss.toFixed(4)} lr ${p.lr.toExponential(2)} ${Math.round(p.samplesPerSec)} samples/s (${dataSize} samples)`;
 }
+
+/** Progress of a multi-stage recipe: one progress line per stage, started when the stage reports its first step. */
+export function createStageProgress<S extends string>(label: string, totals: Record<S, number>) {
+  let current: { stage: S; line: ReturnType<typeof createProgressLine> } | undefined;
+  return {
+    update(stage: S, p: { step: number; loss: number; lr: number; samplesPerSec: number }, dataSize: number) {
+      if (current?.stage !== stage) {
+        current?.line.finish();
+        current = { stage, line: createProgressLine(`${label} ${stage}`, totals[stage]) };
+      }
+      current.line.update(p.step, formatTrainProgress(p, dataSize));
+    },
+    finish() {
+      current?.line.finish();
+    },
+  };
+}

@@ -2,7 +2,7 @@ import { DEFAULT_ACT2GOAL_ARCHITECTURE } from '../policies/act2goal/act2goal-con
 import { ACT2GOAL_STAGES, type Act2GoalStage, trainAct2Goal } from '../training/train-act2goal.ts';
 import { runInterruptible } from './interruptible.ts';
 import { readIntegerOption } from './options.ts';
-import { createProgressLine, formatTrainProgress } from './progress-line.ts';
+import { createStageProgress } from './progress-line.ts';
 import { parseTrainOptions } from './training-options.ts';
 
 /** Default optimizer steps per stage. */
@@ -42,8 +42,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
     rawGoalSteps === undefined || rawGoalSteps === 'predicted'
       ? 'predicted'
       : readIntegerOption('goal-steps', rawGoalSteps, { min: 1, max: maxGoalSteps });
-  // One progress line per stage, started when the stage reports its first step.
-  let current: { stage: Act2GoalStage; line: ReturnType<typeof createProgressLine> } | undefined;
+  const progress = createStageProgress('train act2goal', steps);
   const manifest = await runInterruptible((signal) =>
     trainAct2Goal({
       ...run,
@@ -51,16 +50,10 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       arch: values['no-distal'] ? { msth: { ...msth, distalCount: 0 } } : {},
       goalSteps,
       signal,
-      onProgress: (stage, p, size) => {
-        if (current?.stage !== stage) {
-          current?.line.finish();
-          current = { stage, line: createProgressLine(`train act2goal ${stage}`, steps[stage]) };
-        }
-        current.line.update(p.step, formatTrainProgress(p, size));
-      },
+      onProgress: progress.update,
     }),
   );
-  current?.line.finish();
+  progress.finish();
   console.log(JSON.stringify({ out: run.out, family: manifest.family, steps }));
   return 0;
 }

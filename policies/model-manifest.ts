@@ -70,5 +70,12 @@ export function readModelManifest(dir: string): ModelManifest {
   if (manifest.family === 'act2goal') checkAct2GoalManifest(manifest, fail);
   else if (!Number.isInteger(manifest.beso?.architecture?.embedDim))
     fail('beso.architecture.embedDim', 'a whole number');
-  return { ...manifest, sampler: validateSamplerOptions(manifest.sampler) };
+  const sampler = validateSamplerOptions(manifest.sampler);
+  if (manifest.beso === undefined) return { ...manifest, sampler };
+  // Packages written before position estimates existed have none.
+  const architecture = {
+    ...manifest.beso.architecture,
+    positionDim: manifest.beso.architecture.positionDim ?? 0,
+  };
+  return { ...manifest, sampler, beso: { architecture } };
 }

@@ -6,7 +6,6 @@ import { normalizeFrame } from '../policies/image-normalizer.ts';
 import { scaleActionValue } from '../policies/robot-units.ts';
 import { computeEdmCoefficients } from '../policies/sampling/edm-preconditioning.ts';
 import { createTrainingSigmaSampler } from '../policies/sampling/training-sigma.ts';
-import type { EpisodeRecord } from '../sim/episode.ts';
 import { BESO_TRAINING_TENSORS } from './beso-training-graph.ts';
 import { type EpisodeStore, episodeFrame } from './episode-store.ts';
 import { pickHindsightGoal } from './hindsight-goal.ts';
@@ -21,8 +20,8 @@ export interface BesoSampling {
   /** Bounds of the truncated log-logistic training σ. */
   sigmaMin: number;
   sigmaMax: number;
-  /** Weight of the auxiliary state-probe loss on the encoder (see buildBesoTrainingGraph). */
-  probeWeight: number;
+  /** Weight of the position-estimate loss on the encoder (see buildBesoTrainingGraph). */
+  positionWeight: number;
 }
 
 /** The defaults of `goalserve train beso`. */
@@ -31,15 +30,25 @@ export const DEFAULT_BESO_SAMPLING: BesoSampling = {
   finalGoalShare: 0.5,
   sigmaMin: 0.001,
   sigmaMax: 80,
-  probeWeight: 1,
+  positionWeight: 1,
 };
+
+/** How a batch's images reach a training graph: as pixels or as cached embeddings. */
+export interface BesoFrameFeed {
+  /** Starts a batch of n samples. */
+  begin(n: number): void;
+  /** Puts frame `frameIndex` of episode `episodeIndex` into slot k of sample `sample`: k < W observations, k = W the goal. */
+  put(episodeIndex: number, frameIndex: number, sample: number, k: number): void;
+  /** The batch's image tensors. */
+  tensors(): Record<string, TensorData>;
+}
 
 /**
  * Training samples for BESO: one per (episode, step t). A sample holds the W frames and proprio up to t,
  * the next H actions (zero-padded past the end: the robot holds still after success), a hindsight goal
  * frame from the same episode's future, and EDM-preconditioned noisy actions with their target. The
  * noise, σ, goal and dropout of a sample depend only on (seed, training step, slot), so a resumed run
- * draws the same batches.
+ * draws the same batches. `frames` decides how the images are fed.
  */
 export function createBesoDataset(
   store: EpisodeStore,
@@ -47,42 +56,35 @@ export function createBesoDataset(
   sampling: BesoSampling,
   seed: number,
   stepOf: () => number,
+  frames: BesoFrameFeed,
 ): Dataset {
-  const starts: { episode: EpisodeRecord; t: number }[] = [];
-  for (const episode of store.episodes) {
+  const starts: { episodeIndex: number; t: number }[] = [];
+  store.episodes.forEach((episode, episodeIndex) => {
     // Play episodes end at the horizon, not at a resting goal: only use steps with a full chunk ahead.
     const last = episode.policy === 'play' ? episode.steps - arch.chunk : episode.steps - 1;
-    for (let t = 0; t <= last; t++) starts.push({ episode, t });
-  }
+    for (let t = 0; t <= last; t++) starts.push({ episodeIndex, t });
+  });
   const sigmaOf = createTrainingSigmaSampler(sampling);
-  const frameSize = 3 * arch.imageSize * arch.imageSize;
-  const perSample = arch.window + 1;
   const { low, high } = store.actionBounds;
 
   return {
     size: starts.length,
     batch(indices) {
       const n = indices.length;
-      const frames = new Float32Array(n * perSample * frameSize);
+      frames.begin(n);
       const goalKeep = new Float32Array(n);
       const proprio = new Float32Array(n * arch.window * arch.proprioDim);
       const scaled = new Float32Array(n * arch.chunk * arch.actionDim);
       const noiseLevel = new Float32Array(n);
       const target = new Float32Array(n * arch.chunk * arch.actionDim);
-      const frameStates = new Float32Array(n * perSample * PROBED_STATE_DIM);
-      const frameStateMask = new Float32Array(n * perSample * PROBED_STATE_DIM);
-      /** Writes frame `frameIndex` of an episode into frame slot `frameSlot`, with its probe targets. */
-      const putFrame = (episode: EpisodeRecord, frameIndex: number, frameSlot: number) => {
-        normalizeFrame(episodeFrame(episode, frameIndex), store.pixels, frames, frameSlot * frameSize);
-        writeProbeTargets(episode, frameIndex, frameStates, frameStateMask, frameSlot);
-      };
       const step = stepOf();
       indices.forEach((index, slot) => {
-        const { episode, t } = starts[index];
+        const { episodeIndex, t } = starts[index];
+        const episode = store.episodes[episodeIndex];
         const rng = createRng(deriveSeed(seed, step, slot));
         for (let k = 0; k < arch.window; k++) {
           const frameIndex = Math.max(0, t - arch.window + 1 + k);
-          putFrame(episode, frameIndex, slot * perSample + k);
+          frames.put(episodeIndex, frameIndex, slot, k);
           for (let p = 0; p < arch.proprioDim; p++) {
             const value = episode.proprio[frameIndex * arch.proprioDim + p];
             proprio[(slot * arch.window + k) * arch.proprioDim + p] =
@@ -90,7 +92,7 @@ export function createBesoDataset(
           }
         }
         const goalIndex = pickHindsightGoal(episode.steps, t, sampling.finalGoalShare, rng);
-        putFrame(episode, goalIndex, slot * perSample + arch.window);
+        frames.put(episodeIndex, goalIndex, slot, arch.window);
         goalKeep[slot] = rng.next() < sampling.goalDropout ? 0 : 1;
 
         const sigma = sigmaOf(rng);
@@ -108,17 +110,77 @@ export function createBesoDataset(
         }
       });
       const names = BESO_TENSORS.denoiser;
-      const tensor = (dims: number[], data: Float32Array): TensorData => ({ dtype: 'float32', dims, data });
       return {
-        [BESO_TRAINING_TENSORS.frames]: tensor([n * perSample, 3, arch.imageSize, arch.imageSize], frames),
-        [BESO_TRAINING_TENSORS.goalKeep]: tensor([n, 1], goalKeep),
-        [names.proprio]: tensor([n, arch.window, arch.proprioDim], proprio),
-        [names.scaledActions]: tensor([n, arch.chunk, arch.actionDim], scaled),
-        [names.noiseLevel]: tensor([n], noiseLevel),
-        [BESO_TRAINING_TENSORS.target]: tensor([n, arch.chunk, arch.actionDim], target),
-        [BESO_TRAINING_TENSORS.frameStates]: tensor([n * perSample, PROBED_STATE_DIM], frameStates),
-        [BESO_TRAINING_TENSORS.frameStateMask]: tensor([n * perSample, PROBED_STATE_DIM], frameStateMask),
+        ...frames.tensors(),
+        [BESO_TRAINING_TENSORS.goalKeep]: f32([n, 1], goalKeep),
+        [names.proprio]: f32([n, arch.window, arch.proprioDim], proprio),
+        [names.scaledActions]: f32([n, arch.chunk, arch.actionDim], scaled),
+        [names.noiseLevel]: f32([n], noiseLevel),
+        [BESO_TRAINING_TENSORS.target]: f32([n, arch.chunk, arch.actionDim], target),
       };
     },
   };
+}
+
+/** Feeds normalised pixels with each frame's simulator positions (the end-to-end graph's inputs). */
+export function pixelFrameFeed(store: EpisodeStore, arch: BesoArchitecture): BesoFrameFeed {
+  const frameSize = 3 * arch.imageSize * arch.imageSize;
+  const perSample = arch.window + 1;
+  let n = 0;
+  let pixels = new Float32Array(0);
+  let states = new Float32Array(0);
+  let mask = new Float32Array(0);
+  return {
+    begin(count) {
+      n = count;
+      pixels = new Float32Array(n * perSample * frameSize);
+      states = new Float32Array(n * perSample * PROBED_STATE_DIM);
+      mask = new Float32Array(n * perSample * PROBED_STATE_DIM);
+    },
+    put(episodeIndex, frameIndex, sample, k) {
+      const episode = store.episodes[episodeIndex];
+      const row = sample * perSample + k;
+      normalizeFrame(episodeFrame(episode, frameIndex), store.pixels, pixels, row * frameSize);
+      writeProbeTargets(episode, frameIndex, states, mask, row);
+    },
+    tensors: () => ({
+      [BESO_TRAINING_TENSORS.frames]: f32([n * perSample, 3, arch.imageSize, arch.imageSize], pixels),
+      [BESO_TRAINING_TENSORS.frameStates]: f32([n * perSample, PROBED_STATE_DIM], states),
+      [BESO_TRAINING_TENSORS.frameStateMask]: f32([n * perSample, PROBED_STATE_DIM], mask),
+    }),
+  };
+}
+
+/**
+ * Feeds embeddings cached per episode (float32 [T + 1, E] each, see encodeEpisodeFrames) as the
+ * denoiser's goal and observation inputs.
+ */
+export function cachedEmbeddingFeed(
+  embeddings: readonly Float32Array[],
+  arch: BesoArchitecture,
+): BesoFrameFeed {
+  const e = arch.embedDim;
+  let n = 0;
+  let goal = new Float32Array(0);
+  let observation = new Float32Array(0);
+  return {
+    begin(count) {
+      n = count;
+      goal = new Float32Array(n * e);
+      observation = new Float32Array(n * arch.window * e);
+    },
+    put(episodeIndex, frameIndex, sample, k) {
+      const row = embeddings[episodeIndex].subarray(frameIndex * e, (frameIndex + 1) * e);
+      if (k === arch.window) goal.set(row, sample * e);
+      else observation.set(row, (sample * arch.window + k) * e);
+    },
+    tensors: () => ({
+      [BESO_TENSORS.denoiser.goal]: f32([n, e], goal),
+      [BESO_TENSORS.denoiser.observation]: f32([n, arch.window, e], observation),
+    }),
+  };
+}
+
+function f32(dims: number[], data: Float32Array): TensorData {
+  return { dtype: 'float32', dims, data };
 }

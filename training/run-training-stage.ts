@@ -5,6 +5,8 @@ import type { Model } from '../nn/builder.ts';
 import { loadCheckpoint } from '../nn/checkpoint.ts';
 import type { TensorData } from '../nn/graph.ts';
 import { warmupCosineLr } from '../nn/lr-schedule.ts';
+import { NnError } from '../nn/nn-error.ts';
+import { cloneTensor } from '../nn/tensor-data.ts';
 import { type Dataset, type TrainProgress, train } from '../nn/train-loop.ts';
 import { Trainer } from '../nn/trainer.ts';
 
@@ -75,4 +77,27 @@ export async function runTrainingStage(stage: TrainingStage): Promise<Trainer> {
 /** The weights to export: the EMA of every trained parameter, the current value of every frozen one. */
 export function exportedWeights(trainer: Trainer): Map<string, TensorData> {
   return new Map([...trainer.params, ...(trainer.ema?.shadow ?? [])]);
+}
+
+/** Starts a model from another stage's weights: every parameter of `model` takes a copy of the same-named weight. */
+export function startFrom(model: Model, weights: Map<string, TensorData>): Model {
+  for (const name of model.params.keys()) {
+    const weight = weights.get(name);
+    if (weight === undefined) throw new NnError('BAD_ARGUMENT', `no weight '${name}' to start from`);
+    model.params.set(name, cloneTensor(weight));
+  }
+  return model;
+}
+
+/** Runs one stage and resolves to the weights it exports, releasing its trainer. */
+export async function trainStageWeights(stage: TrainingStage): Promise<Map<string, TensorData>> {
+  const trainer = await runTrainingStage(stage);
+  const weights = exportedWeights(trainer);
+  await trainer.release();
+  return weights;
+}
+
+/** The checkpoint file of stage `index` of a multi-stage recipe: `<path without .safetensors>.stage<index>.safetensors`. */
+export function stageCheckpoint(checkpoint: string, index: number): string {
+  return `${checkpoint.replace(/\.safetensors$/, '')}.stage${index}.safetensors`;
 }

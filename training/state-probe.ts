@@ -29,10 +29,18 @@ export function writeProbeTargets(
 }
 
 /**
+ * Mean squared error of position estimates float32 [N, 6] against the simulator positions, over the
+ * masked targets (a task with fewer blocks has nothing to estimate for the missing ones).
+ */
+export function positionEstimateLoss(estimates: Tensor, states: Tensor, mask: Tensor): Tensor {
+  return mseLoss(estimates.mul(mask), states);
+}
+
+/**
  * Auxiliary loss that makes an image encoder keep where things are: a linear probe (trained with it,
- * never exported) must read the simulator positions off each frame's embedding float32 [N, E];
- * mean squared error over the masked targets. The policy itself sees images and proprioception only.
+ * never exported) must read the simulator positions off each frame's embedding float32 [N, E].
+ * The policy itself sees images and proprioception only.
  */
 export function stateProbeLoss(embeddings: Tensor, states: Tensor, mask: Tensor): Tensor {
-  return mseLoss(linear(embeddings, 'state_probe', PROBED_STATE_DIM).mul(mask), states);
+  return positionEstimateLoss(linear(embeddings, 'state_probe', PROBED_STATE_DIM), states, mask);
 }

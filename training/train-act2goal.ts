@@ -1,28 +1,24 @@
-import type { TensorData } from '../nn/graph.ts';
-import { cloneTensor } from '../nn/tensor-data.ts';
 import type { TrainProgress } from '../nn/train-loop.ts';
 import {
+  ACT2GOAL_TENSORS,
   type Act2GoalArchitecture,
   DEFAULT_ACT2GOAL_ARCHITECTURE,
 } from '../policies/act2goal/act2goal-config.ts';
+import { buildAct2GoalEncoderGraph } from '../policies/act2goal/act2goal-graphs.ts';
 import type { Act2GoalManifestSection } from '../policies/act2goal/act2goal-manifest.ts';
 import type { ModelManifest } from '../policies/model-manifest.ts';
 import { DEFAULT_SAMPLER_OPTIONS } from '../policies/sampling/sampler-options.ts';
 import { createAct2GoalDataset, DEFAULT_ACT2GOAL_SAMPLING } from './act2goal-dataset.ts';
 import { createFrameDataset, DEFAULT_FOREGROUND_WEIGHTING } from './act2goal-frame-dataset.ts';
-import { encodeEpisodeLatents } from './act2goal-latent-cache.ts';
 import {
   buildAutoencoderTrainingGraph,
   buildDynamicsTrainingGraph,
   STATE_PROBE_WEIGHT,
 } from './act2goal-training-graphs.ts';
 import { loadEpisodeStore } from './episode-store.ts';
-import {
-  exportedWeights,
-  type RunSettings,
-  runTrainingStage,
-  type TrainingStage,
-} from './run-training-stage.ts';
+import { encodeEpisodeFrames } from './frame-cache.ts';
+import { exportTrainedModel } from './package-files.ts';
+import { type RunSettings, stageCheckpoint, startFrom, trainStageWeights } from './run-training-stage.ts';
 import { writeAct2GoalPackage } from './write-act2goal-package.ts';
 
 /** The three stages of the recipe, by the name progress reports use. */
@@ -68,24 +64,29 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
   const stage = (index: number, name: Act2GoalStage) => ({
     ...options,
     steps: options.steps[name],
-    checkpoint: `${options.checkpoint.replace(/\.safetensors$/, '')}.stage${index}.safetensors`,
+    checkpoint: stageCheckpoint(options.checkpoint, index),
     onProgress: (p: TrainProgress, size: number) => options.onProgress?.(name, p, size),
   });
-  const autoencoder = await trainAndRelease({
+  const autoencoder = await trainStageWeights({
     ...stage(0, 'autoencoder'),
     model: buildAutoencoderTrainingGraph(arch, batch, seed, STATE_PROBE_WEIGHT),
     data: () => createFrameDataset(store, DEFAULT_FOREGROUND_WEIGHTING),
   });
-  const latents = await encodeEpisodeLatents(store, arch, autoencoder);
+  const names = ACT2GOAL_TENSORS.encoder;
+  const latents = await encodeEpisodeFrames(store, {
+    graph: exportTrainedModel(buildAct2GoalEncoderGraph(arch), autoencoder, [names.latent]),
+    frames: names.frames,
+    output: names.latent,
+    width: arch.latentDim,
+  });
   const sampling = DEFAULT_ACT2GOAL_SAMPLING;
-  const joint = await trainAndRelease({
+  const joint = await trainStageWeights({
     ...stage(1, 'joint'),
     model: buildDynamicsTrainingGraph(arch, batch, seed, 1),
     data: (stepOf) => createAct2GoalDataset(store, latents, arch, sampling, seed, 1, stepOf),
   });
-  const actionModel = buildDynamicsTrainingGraph(arch, batch, seed, 2);
-  for (const name of actionModel.params.keys()) actionModel.params.set(name, cloneTensor(joint.get(name)!));
-  const action = await trainAndRelease({
+  const actionModel = startFrom(buildDynamicsTrainingGraph(arch, batch, seed, 2), joint);
+  const action = await trainStageWeights({
     ...stage(2, 'action'),
     model: actionModel,
     trainable: [...actionModel.params.keys()].filter((n) => !/^world_model\.(head|ln_f)\./.test(n)),
@@ -102,12 +103,4 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     // imagination drifts sooner, and the robot sees a fresh frame at every re-plan).
     actionsPerChunk: Math.max(1, Math.floor(arch.msth.proximalSteps / 2)),
   });
-}
-
-/** Runs one stage and resolves to the weights it exports (EMA of the trained ones). */
-async function trainAndRelease(stage: TrainingStage): Promise<Map<string, TensorData>> {
-  const trainer = await runTrainingStage(stage);
-  const weights = exportedWeights(trainer);
-  await trainer.release();
-  return weights;
 }

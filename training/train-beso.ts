@@ -1,28 +1,50 @@
 import type { TrainProgress } from '../nn/train-loop.ts';
-import { type BesoArchitecture, DEFAULT_BESO_ARCHITECTURE } from '../policies/beso/beso-config.ts';
+import {
+  BESO_TENSORS,
+  type BesoArchitecture,
+  DEFAULT_BESO_ARCHITECTURE,
+} from '../policies/beso/beso-config.ts';
+import { buildBesoEncoderGraph } from '../policies/beso/beso-graphs.ts';
 import type { ModelManifest } from '../policies/model-manifest.ts';
 import { DEFAULT_SAMPLER_OPTIONS } from '../policies/sampling/sampler-options.ts';
-import { createBesoDataset, DEFAULT_BESO_SAMPLING } from './beso-dataset.ts';
-import { buildBesoTrainingGraph } from './beso-training-graph.ts';
+import {
+  cachedEmbeddingFeed,
+  createBesoDataset,
+  DEFAULT_BESO_SAMPLING,
+  pixelFrameFeed,
+} from './beso-dataset.ts';
+import { buildBesoDenoiserTrainingGraph, buildBesoTrainingGraph } from './beso-training-graph.ts';
 import { loadEpisodeStore } from './episode-store.ts';
-import { exportedWeights, type RunSettings, runTrainingStage } from './run-training-stage.ts';
+import { encodeEpisodeFrames } from './frame-cache.ts';
+import { exportTrainedModel } from './package-files.ts';
+import { type RunSettings, stageCheckpoint, startFrom, trainStageWeights } from './run-training-stage.ts';
 import { writeBesoPackage } from './write-beso-package.ts';
+
+/** The two stages of the recipe, by the name progress reports use. */
+export const BESO_STAGES = ['end-to-end', 'denoiser'] as const;
+
+/** One of {@link BESO_STAGES}. */
+export type BesoStage = (typeof BESO_STAGES)[number];
 
 /** Options of the BESO training recipe. */
 export interface BesoTrainOptions extends RunSettings {
   data: string[];
   out: string;
-  steps: number;
+  /** Optimizer steps per stage; 'denoiser' 0 skips the second stage. */
+  steps: Record<BesoStage, number>;
   arch: Partial<BesoArchitecture>;
   /** The command line, recorded in the package manifest. */
   producedBy: string;
-  onProgress?: (progress: TrainProgress, dataSize: number) => void;
+  onProgress?: (stage: BesoStage, progress: TrainProgress, dataSize: number) => void;
 }
 
 /**
- * Trains a BESO policy end to end (encoder + GPT denoiser) on scripted datasets and writes a model
- * package with the EMA weights: AdamW (weight decay 0.05 on matrices), global-norm clipping at 1,
- * EMA 0.999 with warm-up, goal dropout 0.1.
+ * Trains a BESO policy and writes a model package with the EMA weights. Stage 0 ('end-to-end'):
+ * encoder and GPT denoiser together on pixels, the encoder's position estimates trained against the
+ * simulator's positions. Stage 1 ('denoiser'): the encoder frozen, every frame embedded once, the
+ * denoiser trained on to the cached embeddings, several times faster per step than with pixels.
+ * Both: AdamW (weight decay 0.05 on matrices), global-norm clipping at 1, EMA 0.999 with warm-up,
+ * goal dropout 0.1; each stage resumes from its own checkpoint.
  */
 export async function trainBeso(options: BesoTrainOptions): Promise<ModelManifest> {
   const store = await loadEpisodeStore(options.data);
@@ -31,13 +53,35 @@ export async function trainBeso(options: BesoTrainOptions): Promise<ModelManifes
     ...options.arch,
     imageSize: store.imageSize,
   };
-  const trainer = await runTrainingStage({
+  const { batch, seed } = options;
+  const sampling = DEFAULT_BESO_SAMPLING;
+  const stage = (index: number, name: BesoStage) => ({
     ...options,
-    model: buildBesoTrainingGraph(arch, options.batch, options.seed, DEFAULT_BESO_SAMPLING.probeWeight),
-    data: (stepOf) => createBesoDataset(store, arch, DEFAULT_BESO_SAMPLING, options.seed, stepOf),
+    steps: options.steps[name],
+    checkpoint: stageCheckpoint(options.checkpoint, index),
+    onProgress: (p: TrainProgress, size: number) => options.onProgress?.(name, p, size),
   });
-  const weights = exportedWeights(trainer);
-  await trainer.release();
+  let weights = await trainStageWeights({
+    ...stage(0, 'end-to-end'),
+    model: buildBesoTrainingGraph(arch, batch, seed, sampling.positionWeight),
+    data: (stepOf) => createBesoDataset(store, arch, sampling, seed, stepOf, pixelFrameFeed(store, arch)),
+  });
+  if (options.steps.denoiser > 0) {
+    const names = BESO_TENSORS.encoder;
+    const embeddings = await encodeEpisodeFrames(store, {
+      graph: exportTrainedModel(buildBesoEncoderGraph(arch), weights, [names.embedding]),
+      frames: names.frames,
+      output: names.embedding,
+      width: arch.embedDim,
+    });
+    const denoiser = await trainStageWeights({
+      ...stage(1, 'denoiser'),
+      model: startFrom(buildBesoDenoiserTrainingGraph(arch, batch, seed), weights),
+      data: (stepOf) =>
+        createBesoDataset(store, arch, sampling, seed, stepOf, cachedEmbeddingFeed(embeddings, arch)),
+    });
+    weights = new Map([...weights, ...denoiser]);
+  }
   return writeBesoPackage(options.out, weights, {
     name: options.out.split('/').filter(Boolean).pop() ?? 'beso',
     producedBy: options.producedBy,
@@ -45,8 +89,7 @@ export async function trainBeso(options: BesoTrainOptions): Promise<ModelManifes
     store,
     sampler: { ...DEFAULT_SAMPLER_OPTIONS, sigmaMin: 0.05 },
     // Execute 2 actions of each chunk, then re-plan: pushing needs feedback (the actions-per-chunk
-    // sweep in BENCHMARKS.md: push1 0.20 at 1–2, 0.08–0.12 at 4–8); the rest of the chunk still
-    // keeps consecutive chunks consistent.
+    // sweep in BENCHMARKS.md); the rest of the chunk still keeps consecutive chunks consistent.
     actionsPerChunk: 2,
   });
 }

@@ -8,8 +8,14 @@ export interface BesoArchitecture {
   chunk: number;
   actionDim: number;
   proprioDim: number;
-  /** E: image embedding width of the encoder. */
+  /** E: image embedding width of the encoder (the denoiser's input width per image). */
   embedDim: number;
+  /**
+   * The embedding's last `positionDim` entries are position estimates (pusher, block 0, block 1 as
+   * (p − 0.5)·4, trained against the simulator's positions), so the denoiser reads where things are
+   * directly; 0 means none (manifests without the field are read as 0).
+   */
+  positionDim: number;
   /** d: transformer width. */
   width: number;
   layers: number;
@@ -26,6 +32,7 @@ export const DEFAULT_BESO_ARCHITECTURE: BesoArchitecture = {
   actionDim: 2,
   proprioDim: 4,
   embedDim: 128,
+  positionDim: 6,
   width: 128,
   layers: 4,
   heads: 4,
@@ -37,7 +44,7 @@ export const BESO_TENSORS = {
   encoder: {
     /** float32 [N, 3, S, S], RGB, (x − mean)/std per channel. */
     frames: 'frames',
-    /** float32 [N, E]. */
+    /** float32 [N, E]; the last positionDim entries are position estimates. */
     embedding: 'embedding',
   },
   denoiser: {

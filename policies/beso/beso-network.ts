@@ -4,7 +4,8 @@ import type { BesoArchitecture } from './beso-config.ts';
 
 /**
  * Image encoder: float32 [N, 3, S, S] → [N, E]. Four stride-2 3×3 convolutions with SiLU, then a
- * linear map of the flattened feature grid (keeping where things are) and a LayerNorm.
+ * linear map of the flattened feature grid (keeping where things are) and a LayerNorm to E − p
+ * features, followed by p = positionDim position estimates read linearly off those features.
  */
 export function besoEncoder(frames: Tensor, arch: BesoArchitecture): Tensor {
   return frames.b.scope('encoder', () => {
@@ -13,7 +14,12 @@ export function besoEncoder(frames: Tensor, arch: BesoArchitecture): Tensor {
       x = silu(conv2d(x, `conv${i}`, channels, 3, { stride: 2, pad: 1 }));
     }
     const grid = (arch.imageSize / 16) ** 2 * 64;
-    return layerNorm(linear(x.reshape([0, grid]), 'proj', arch.embedDim), 'norm');
+    const features = layerNorm(
+      linear(x.reshape([0, grid]), 'proj', arch.embedDim - arch.positionDim),
+      'norm',
+    );
+    if (arch.positionDim === 0) return features;
+    return concat([features, linear(features, 'position_head', arch.positionDim)], 1);
   });
 }
 

@@ -12,7 +12,7 @@ export async function createTinyModelPackage(): Promise<{ dir: string; remove: (
   await trainBeso({
     data: [join(root, 'push1')],
     out: dir,
-    steps: 4,
+    steps: { 'end-to-end': 4, denoiser: 2 },
     batch: 8,
     seed: 0,
     lr: 1e-3,

@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BesoArchitecture, DEFAULT_BESO_ARCHITECTURE } from '../../../policies/beso/beso-config.ts';
 import { computeEdmCoefficients } from '../../../policies/sampling/edm-preconditioning.ts';
 import { writeDataset } from '../../../sim/dataset-writer.ts';
-import { createBesoDataset, DEFAULT_BESO_SAMPLING } from '../../../training/beso-dataset.ts';
+import {
+  cachedEmbeddingFeed,
+  createBesoDataset,
+  DEFAULT_BESO_SAMPLING,
+  pixelFrameFeed,
+} from '../../../training/beso-dataset.ts';
 import { type EpisodeStore, loadEpisodeStore } from '../../../training/episode-store.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'goalserve-beso-data-'));
@@ -20,12 +25,26 @@ describe('BESO training samples', () => {
   });
 
   it('hold one sample per step that has an action', () => {
-    const data = createBesoDataset(store, arch, DEFAULT_BESO_SAMPLING, 0, () => 0);
+    const data = createBesoDataset(
+      store,
+      arch,
+      DEFAULT_BESO_SAMPLING,
+      0,
+      () => 0,
+      pixelFrameFeed(store, arch),
+    );
     expect(data.size).toBe(store.episodes.reduce((n, e) => n + e.steps, 0));
   });
 
   it('carry EDM targets from which c_skip·x + c_out·target recovers the clean next actions', () => {
-    const data = createBesoDataset(store, arch, DEFAULT_BESO_SAMPLING, 0, () => 0);
+    const data = createBesoDataset(
+      store,
+      arch,
+      DEFAULT_BESO_SAMPLING,
+      0,
+      () => 0,
+      pixelFrameFeed(store, arch),
+    );
     const episode = store.episodes[0];
     const t = 2;
     const batch = data.batch(Int32Array.of(t));
@@ -41,7 +60,14 @@ describe('BESO training samples', () => {
   });
 
   it('zero-pads actions past the end of an episode and repeats the first frame before its start', () => {
-    const data = createBesoDataset(store, arch, DEFAULT_BESO_SAMPLING, 0, () => 0);
+    const data = createBesoDataset(
+      store,
+      arch,
+      DEFAULT_BESO_SAMPLING,
+      0,
+      () => 0,
+      pixelFrameFeed(store, arch),
+    );
     const last = store.episodes[0].steps - 1;
     const batch = data.batch(Int32Array.of(last, 0));
     const sigma = Math.exp(4 * (batch.noise_level.data[0] as number));
@@ -60,7 +86,14 @@ describe('BESO training samples', () => {
 
   it('draw the same batch for the same (seed, step) and a different one for the next step', () => {
     let step = 5;
-    const data = createBesoDataset(store, arch, DEFAULT_BESO_SAMPLING, 3, () => step);
+    const data = createBesoDataset(
+      store,
+      arch,
+      DEFAULT_BESO_SAMPLING,
+      3,
+      () => step,
+      pixelFrameFeed(store, arch),
+    );
     const indices = Int32Array.of(0, 4, 9);
     const a = data.batch(indices);
     const b = data.batch(indices);
@@ -71,7 +104,14 @@ describe('BESO training samples', () => {
   });
 
   it('drop the goal for about 10 % of samples (classifier-free guidance)', () => {
-    const data = createBesoDataset(store, arch, DEFAULT_BESO_SAMPLING, 0, () => 0);
+    const data = createBesoDataset(
+      store,
+      arch,
+      DEFAULT_BESO_SAMPLING,
+      0,
+      () => 0,
+      pixelFrameFeed(store, arch),
+    );
     const n = Math.min(400, data.size);
     const keep = data.batch(Int32Array.from({ length: n }, (_, i) => i % data.size)).goal_keep
       .data as Float32Array;
@@ -81,12 +121,60 @@ describe('BESO training samples', () => {
   });
 });
 
+describe('BESO training samples from cached embeddings', () => {
+  it('feed the cached rows of the observation frames and of a future goal frame, and the same targets as pixels', async () => {
+    const dir = join(root, 'cached');
+    writeDataset({ task: 'push1', episodes: 2, seed: 7, out: dir, imageSize: 16 });
+    const store = await loadEpisodeStore([dir]);
+    const e = arch.embedDim;
+    // Row f of episode i holds the value 1000·i + f everywhere, so each fed row names its frame.
+    const cache = store.episodes.map((episode, i) =>
+      Float32Array.from({ length: (episode.steps + 1) * e }, (_, k) => 1000 * i + Math.floor(k / e)),
+    );
+    const cached = createBesoDataset(
+      store,
+      arch,
+      DEFAULT_BESO_SAMPLING,
+      0,
+      () => 0,
+      cachedEmbeddingFeed(cache, arch),
+    );
+    const pixels = createBesoDataset(
+      store,
+      arch,
+      DEFAULT_BESO_SAMPLING,
+      0,
+      () => 0,
+      pixelFrameFeed(store, arch),
+    );
+    const second = store.episodes[0].steps; // the first sample of episode 1, at t = 0
+    const indices = Int32Array.of(3, second);
+    const batch = cached.batch(indices);
+    const observation = batch.observation_embedding.data as Float32Array;
+    const goal = batch.goal_embedding.data as Float32Array;
+    expect([observation[0], observation[e], observation[2 * e], observation[3 * e]]).toEqual([
+      2, 3, 1000, 1000,
+    ]);
+    expect(goal[0]).toBeGreaterThan(3);
+    expect(goal[0]).toBeLessThanOrEqual(store.episodes[0].steps);
+    expect(goal[e]).toBeGreaterThan(1000);
+    expect(batch.target.data).toEqual(pixels.batch(indices).target.data);
+  });
+});
+
 describe('BESO state-probe targets', () => {
   it('hold the simulator positions of each frame, scaled (p − 0.5)·4, masked to the task’s bodies', async () => {
     const dir = join(root, 'probe');
     writeDataset({ task: 'push1', episodes: 1, seed: 4, out: dir, imageSize: 16 });
     const store = await loadEpisodeStore([dir]);
-    const data = createBesoDataset(store, arch, DEFAULT_BESO_SAMPLING, 0, () => 0);
+    const data = createBesoDataset(
+      store,
+      arch,
+      DEFAULT_BESO_SAMPLING,
+      0,
+      () => 0,
+      pixelFrameFeed(store, arch),
+    );
     const batch = data.batch(Int32Array.of(3));
     const states = batch.frame_states.data as Float32Array;
     const mask = batch.frame_state_mask.data as Float32Array;

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../cli/main.ts';
+import { createRng } from '../../../common/rng.ts';
 import { BesoPolicy } from '../../../policies/beso/beso-policy.ts';
+import { validateSamplerOptions } from '../../../policies/sampling/sampler-options.ts';
 import { writeDataset } from '../../../sim/dataset-writer.ts';
 import { type BesoTrainOptions, trainBeso } from '../../../training/train-beso.ts';
 
@@ -17,11 +19,12 @@ function options(
   steps: number,
   losses: number[] = [],
   firstSteps: number[] = [],
+  denoiserSteps = 0,
 ): BesoTrainOptions {
   return {
     data: [join(root, 'reach')],
     out,
-    steps,
+    steps: { 'end-to-end': steps, denoiser: denoiserSteps },
     batch: 16,
     seed: 0,
     lr: 3e-3,
@@ -29,7 +32,8 @@ function options(
     checkpointEvery: 5,
     arch: tiny,
     producedBy: 'test',
-    onProgress: (p) => {
+    onProgress: (stage, p) => {
+      if (stage !== 'end-to-end') return;
       losses.push(p.loss);
       firstSteps.push(p.step);
     },
@@ -56,15 +60,40 @@ describe('goalserve train beso (tiny model)', () => {
     try {
       const embedding = await policy.encode([new Uint8Array(16 * 16 * 3)]);
       expect(embedding.length).toBe(16);
+      expect(manifest.beso.architecture.positionDim).toBe(6);
     } finally {
       await policy.release();
+    }
+  });
+
+  it('trains the denoiser on after the end-to-end stage without changing the encoder', async () => {
+    const oneStage = join(root, 'one-stage');
+    const twoStages = join(root, 'two-stages');
+    await trainBeso(options(oneStage, 10));
+    await trainBeso(options(twoStages, 10, [], [], 20));
+    const [a, b] = await Promise.all([BesoPolicy.load(oneStage), BesoPolicy.load(twoStages)]);
+    try {
+      const frame = Uint8Array.from({ length: 16 * 16 * 3 }, (_, i) => (i * 37) % 256);
+      expect(await b.encode([frame])).toEqual(await a.encode([frame]));
+      const rng = () => createRng(1);
+      const request = {
+        goal: await a.encode([frame]),
+        observation: await a.encode([frame, frame]),
+        proprio: new Float32Array(8),
+      };
+      const sampler = validateSamplerOptions({});
+      const [chunkA] = await a.sample([{ ...request, rng: rng() }], sampler);
+      const [chunkB] = await b.sample([{ ...request, rng: rng() }], sampler);
+      expect(chunkB).not.toEqual(chunkA);
+    } finally {
+      await Promise.all([a.release(), b.release()]);
     }
   });
 
   it('resumes from its checkpoint where it stopped', async () => {
     const out = join(root, 'resumed');
     await trainBeso(options(out, 10));
-    expect(existsSync(`${out}.ckpt`)).toBe(true);
+    expect(existsSync(`${out}.ckpt.stage0.safetensors`)).toBe(true);
     const steps: number[] = [];
     await trainBeso(options(out, 15, [], steps));
     expect(steps).toEqual([11, 12, 13, 14, 15]);
