@@ -5,7 +5,7 @@ import type { ActRequest, ActResponse } from '../proto/goalserve-messages.ts';
 import { planChunk } from './chunk-planner.ts';
 import { toCallStatus } from './errors.ts';
 import type { ModelRegistry } from './model-registry.ts';
-import { type ReadContext, readGoal, readObservation } from './observation-reader.ts';
+import { modelCamera, type ReadContext, readGoal, readObservation } from './observation-reader.ts';
 import { readSamplerOverrides } from './request-validation.ts';
 import type { ServerConfig } from './server-config.ts';
 import { ServerError } from './server-error.ts';
@@ -47,7 +47,11 @@ export async function act(request: ActRequest, deps: ActHandlerDeps): Promise<Ac
       `observations: expected 1..${manifest.window} (the model's window), got ${list.length}`,
     );
   }
-  const window = list.map((o, i) => readObservation(o, `observations[${i}]`, context));
+  // One unnamed camera: each observation's single frame is the model's.
+  const window = list.map((o, i) => {
+    const part = readObservation(o, `observations[${i}]`, context);
+    return { ...part, image: part.frames.get(modelCamera(context))! };
+  });
   const newest = window[window.length - 1];
   const planned = await planChunk({
     model,

@@ -1,9 +1,10 @@
 import { createRng, deriveSeed, type Rng } from '../common/rng.ts';
 import type { ControlRequest, ControlResponse, StartSession } from '../proto/goalserve-messages.ts';
 import { type FrameSlot, type ObservationSlot, planChunk } from './chunk-planner.ts';
-import { type ObservationInput, readGoal, readObservation } from './observation-reader.ts';
+import { modelCamera, type ObservationPart, readGoal, readObservation } from './observation-reader.ts';
 import { ServerError } from './server-error.ts';
 import { type SessionStartDeps, type StartedSession, startSession } from './session-start.ts';
+import { StepMatcher } from './step-matcher.ts';
 
 /** A client's ask for a chunk, stamped when it arrived. */
 export interface ChunkTicket {
@@ -23,7 +24,8 @@ export type ControlSessionDeps = SessionStartDeps;
 interface Episode {
   number: number;
   goal: FrameSlot;
-  window: (ObservationSlot & Pick<ObservationInput, 'capturedAtUnixMs'> & { receivedAtUnixMs: number })[];
+  window: (ObservationSlot & Pick<ObservationPart, 'capturedAtUnixMs'> & { receivedAtUnixMs: number })[];
+  matcher: StepMatcher;
   rng: Rng;
 }
 
@@ -51,6 +53,7 @@ export class ControlSession {
           number: this.episodes,
           goal: goal.image,
           window: [],
+          matcher: new StepMatcher(started.cameraNames.length === 0 ? [''] : started.cameraNames),
           rng: createRng(goal.seed ?? deriveSeed(started.seed, this.episodes)),
         };
         return { responses: [] };
@@ -58,21 +61,37 @@ export class ControlSession {
       case 'observation': {
         const started = this.require('observation', 'goal');
         const episode = this.requireEpisode('observation');
-        const observation = readObservation(request.observation ?? {}, 'observation', started);
+        const part = readObservation(request.observation ?? {}, 'observation', started);
         const previous = episode.window.at(-1);
-        if (previous !== undefined && observation.step < previous.step) {
+        const lowest = Math.max(previous?.step ?? 0, episode.matcher.openStep ?? 0);
+        if (part.step < lowest) {
           throw new ServerError(
             'BAD_REQUEST',
-            `observation.step: expected at least the previous step ${previous.step}, got ${observation.step}`,
+            `observation.step: expected at least the previous step ${lowest}, got ${part.step}`,
           );
         }
+        const { complete, incomplete } = episode.matcher.add(part);
+        const responses: ControlResponse[] = [];
+        if (incomplete !== undefined) {
+          const message = `observation(step ${incomplete.step}): no frame from camera ${incomplete.missingCameras.join(', ')} before step ${part.step}; step dropped`;
+          responses.push({
+            warning: {
+              code: 'INCOMPLETE_STEP',
+              message,
+              observationStep: incomplete.step,
+              episode: episode.number,
+            },
+          });
+        }
+        if (complete === undefined) return { responses };
         // The same step again (a re-sent observation) replaces the newest one.
-        if (previous?.step === observation.step) episode.window.pop();
-        episode.window.push({ ...observation, receivedAtUnixMs: Date.now() });
+        if (previous?.step === complete.step) episode.window.pop();
+        const image = complete.frames.get(modelCamera(started))!;
+        episode.window.push({ ...complete, image, receivedAtUnixMs: Date.now() });
         if (episode.window.length > started.model.manifest.window) episode.window.shift();
         return {
-          responses: [],
-          ticket: observation.requestChunk
+          responses,
+          ticket: complete.requestChunk
             ? { episode: episode.number, requestedAtMs: performance.now() }
             : undefined,
         };

@@ -16,26 +16,42 @@ export function readVector(values: readonly number[] | undefined, field: string,
 }
 
 /**
- * Reads one frame per declared camera (the model takes one camera; an empty name list means one
- * unnamed camera); throws BAD_REQUEST naming `field`.
+ * Reads the frames of one message, each for a different declared camera, keyed by camera name. With
+ * one camera (or none declared: one unnamed camera) a message holds exactly one frame, whose name may
+ * be empty; with several, each frame names its camera. `everyCamera` requires a frame for each.
+ * Throws BAD_REQUEST naming `field`.
  */
-export function readCameraFrame(
+export function readCameraFrames(
   frames: readonly Frame[] | undefined,
   field: string,
   cameraNames: readonly string[],
-): Frame {
+  everyCamera: boolean,
+): Map<string, { frame: Frame; field: string }> {
   const list = frames ?? [];
-  if (list.length !== 1)
-    throw new ServerError('BAD_REQUEST', `${field}: expected 1 frame (one per camera), got ${list.length}`);
-  const [frame] = list;
-  const camera = frame.camera ?? '';
-  if (camera !== '' && cameraNames.length > 0 && !cameraNames.includes(camera)) {
-    throw new ServerError(
-      'BAD_REQUEST',
-      `${field}[0].camera: expected one of ${cameraNames.join(', ')} (declared at start), got '${camera}'`,
-    );
-  }
-  return frame;
+  const cameras = cameraNames.length === 0 ? [''] : cameraNames;
+  const expected =
+    cameras.length === 1
+      ? '1 frame'
+      : everyCamera
+        ? `${cameras.length} frames, one per camera`
+        : `1 to ${cameras.length} frames, one per camera`;
+  if (list.length === 0 || list.length > cameras.length || (everyCamera && list.length < cameras.length))
+    throw new ServerError('BAD_REQUEST', `${field}: expected ${expected}, got ${list.length}`);
+  const read = new Map<string, { frame: Frame; field: string }>();
+  list.forEach((frame, i) => {
+    const name = frame.camera ?? '';
+    const camera = cameras.length === 1 && (name === '' || cameraNames.length === 0) ? cameras[0] : name;
+    if (!cameras.includes(camera)) {
+      throw new ServerError(
+        'BAD_REQUEST',
+        `${field}[${i}].camera: expected one of ${cameras.map((c) => `'${c}'`).join(', ')} (declared at start), got '${name}'`,
+      );
+    }
+    if (read.has(camera))
+      throw new ServerError('BAD_REQUEST', `${field}[${i}].camera: '${camera}' sent twice in one message`);
+    read.set(camera, { frame, field: `${field}[${i}]` });
+  });
+  return read;
 }
 
 /** Reads a whole number ≥ 0 (a step, a timestamp); throws BAD_REQUEST naming `field`. */

@@ -58,13 +58,7 @@ export function startSession(
       `start.actionsPerChunk: expected 0..${chunk} (the chunk length), got ${actionsPerChunk}`,
     );
   }
-  const cameraNames = start.cameraNames ?? [];
-  if (cameraNames.length > 1) {
-    throw new ServerError(
-      'BAD_REQUEST',
-      `start.cameraNames: model ${model.name} takes 1 camera, got ${cameraNames.length} names`,
-    );
-  }
+  const cameraNames = readCameraNames(start.cameraNames ?? []);
   const encoding = start.imageEncoding ?? 'IMAGE_ENCODING_UNSPECIFIED';
   const defaultEncoding = encoding === 'IMAGE_ENCODING_UNSPECIFIED' ? 'IMAGE_ENCODING_JPEG' : encoding;
   if (!ENCODINGS.includes(defaultEncoding)) {
@@ -93,4 +87,26 @@ export function startSession(
       maxFrameAgeMs: config.maxFrameAgeMs,
     },
   };
+}
+
+/** Most cameras a session may declare. */
+export const MAX_CAMERAS = 8;
+
+/** Checks the declared camera names: at most MAX_CAMERAS, distinct, and named when there are several. */
+function readCameraNames(names: readonly string[]): readonly string[] {
+  if (names.length > MAX_CAMERAS)
+    throw new ServerError(
+      'BAD_REQUEST',
+      `start.cameraNames: expected at most ${MAX_CAMERAS} names, got ${names.length}`,
+    );
+  names.forEach((name, i) => {
+    if (names.length > 1 && name === '')
+      throw new ServerError(
+        'BAD_REQUEST',
+        `start.cameraNames[${i}]: expected a name (several cameras are declared)`,
+      );
+    if (names.indexOf(name) !== i)
+      throw new ServerError('BAD_REQUEST', `start.cameraNames[${i}]: '${name}' is declared twice`);
+  });
+  return names;
 }

@@ -27,6 +27,7 @@ const start: ControlRequest = { start: {} };
 const goal: ControlRequest = { goal: valid.goal };
 const observe = (patch: object): ControlRequest => ({ observation: { ...valid.observation(), ...patch } });
 const jpeg = (data: Uint8Array): Frame => ({ encoding: 'IMAGE_ENCODING_JPEG', data });
+const named = (camera: string): Frame => ({ ...(valid.goal.frames ?? [])[0], camera });
 
 const cases: [string, ControlRequest[], status, string][] = [
   [
@@ -91,7 +92,7 @@ const cases: [string, ControlRequest[], status, string][] = [
       observe({ frames: [...(valid.observation().frames ?? []), ...(valid.observation().frames ?? [])] }),
     ],
     status.INVALID_ARGUMENT,
-    'observation.frames: expected 1 frame (one per camera), got 2',
+    'observation.frames: expected 1 frame, got 2',
   ],
   [
     'a step going backwards',
@@ -144,10 +145,35 @@ const cases: [string, ControlRequest[], status, string][] = [
     'start.sampler.sampler: expected one of',
   ],
   [
-    'more cameras than the model takes',
-    [{ start: { cameraNames: ['left', 'right'] } }],
+    'a camera declared twice',
+    [{ start: { cameraNames: ['left', 'left'] } }],
     status.INVALID_ARGUMENT,
-    'start.cameraNames: model tiny-beso takes 1 camera, got 2 names',
+    "start.cameraNames[1]: 'left' is declared twice",
+  ],
+  [
+    'a frame from an undeclared camera',
+    [
+      { start: { cameraNames: ['left', 'right'] } },
+      { goal: { ...valid.goal, frames: [named('left'), named('top')] } },
+    ],
+    status.INVALID_ARGUMENT,
+    "goal.frames[1].camera: expected one of 'left', 'right' (declared at start), got 'top'",
+  ],
+  [
+    'a goal without a frame for every camera',
+    [{ start: { cameraNames: ['left', 'right'] } }, { goal: { ...valid.goal, frames: [named('left')] } }],
+    status.INVALID_ARGUMENT,
+    'goal.frames: expected 2 frames, one per camera, got 1',
+  ],
+  [
+    'one camera twice in a message',
+    [
+      { start: { cameraNames: ['left', 'right'] } },
+      { goal: { ...valid.goal, frames: [named('left'), named('right')] } },
+      observe({ frames: [named('left'), named('left')] }),
+    ],
+    status.INVALID_ARGUMENT,
+    "observation.frames[1].camera: 'left' sent twice in one message",
   ],
 ];
 

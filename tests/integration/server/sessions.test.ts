@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPolicyClient } from '../../../clients/policy-client.ts';
 import { RobotSession } from '../../../clients/robot-session.ts';
 import { runSimRobot } from '../../../clients/sim-robot.ts';
+import type { Warning } from '../../../proto/goalserve-messages.ts';
 import { createRobotMessages } from './robot-messages.ts';
 import { sendAndAwaitStatus } from './stream-status.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
@@ -82,6 +83,58 @@ describe('session lifecycle', () => {
     const warning = await firstValueFrom(session.warnings$);
     expect(warning).toMatchObject({ code: 'STALE_FRAME', observationStep: 0, episode: 1 });
     expect(warning.message).toContain('observation(step 0): frame is');
+    await session.end();
+  });
+
+  it('matches frames of two cameras by step and drops a step one camera never completed', async () => {
+    const session = await RobotSession.open(t.client, {
+      imageEncoding: 'IMAGE_ENCODING_RAW_RGB',
+      cameraNames: ['left', 'right'],
+    });
+    const robot = createRobotMessages();
+    const [goalFrame] = robot.goal.frames ?? [];
+    session.setGoal({
+      ...robot.goal,
+      frames: [
+        { ...goalFrame, camera: 'left' },
+        { ...goalFrame, camera: 'right' },
+      ],
+    });
+    const atStep = (step: number, camera: string) => {
+      const observation = robot.observation();
+      const [frame] = observation.frames ?? [];
+      return { ...observation, step, frames: [{ ...frame, camera }] };
+    };
+    const chunkSteps: number[] = [];
+    const warnings: Warning[] = [];
+    session.chunks$.subscribe((c) => chunkSteps.push(c.observationStep));
+    session.warnings$.subscribe((w) => warnings.push(w));
+    // Step 0 arrives camera by camera: the chunk comes once both are in.
+    session.observe(atStep(0, 'left'));
+    session.observe(atStep(0, 'right'));
+    await vi.waitFor(() => expect(chunkSteps).toEqual([0]));
+    // Step 1 only from the left camera, then step 2 from both in one message.
+    session.observe(atStep(1, 'left'));
+    const both = robot.observation();
+    const [frame] = both.frames ?? [];
+    session.observe({
+      ...both,
+      step: 2,
+      frames: [
+        { ...frame, camera: 'right' },
+        { ...frame, camera: 'left' },
+      ],
+    });
+    await vi.waitFor(() => expect(chunkSteps).toHaveLength(2));
+    expect(chunkSteps).toEqual([0, 2]);
+    expect(warnings).toEqual([
+      {
+        code: 'INCOMPLETE_STEP',
+        message: 'observation(step 1): no frame from camera right before step 2; step dropped',
+        observationStep: 1,
+        episode: 1,
+      },
+    ]);
     await session.end();
   });
 
