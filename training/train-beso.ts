@@ -88,8 +88,9 @@ export async function trainBeso(options: BesoTrainOptions): Promise<ModelManifes
     arch,
     store,
     sampler: { ...DEFAULT_SAMPLER_OPTIONS, sigmaMin: 0.05 },
-    // Execute 2 actions of each chunk, then re-plan: pushing needs feedback (the actions-per-chunk
-    // sweep in BENCHMARKS.md); the rest of the chunk still keeps consecutive chunks consistent.
-    actionsPerChunk: 2,
+    // Execute 1 action of each chunk, then re-plan: pushing needs feedback (the actions-per-chunk
+    // sweep in BENCHMARKS.md: push1 0.43 / 0.27 / 0.25 at 1 / 2 / 4); predicting the whole chunk
+    // still shapes the denoiser.
+    actionsPerChunk: 1,
   });
 }
