@@ -53,3 +53,19 @@ describe('PolicyService serving an Act2Goal package', () => {
     });
   });
 });
+
+describe('PolicyService serving the shipped models/act2goal-tabletop', () => {
+  let shipped: TestServer;
+  beforeAll(async () => {
+    shipped = await startTestServer({}, async () => ({ dir: 'models/act2goal-tabletop', remove: () => {} }));
+  });
+  afterAll(() => shipped.stop());
+
+  it('runs one push1 episode over a Control stream with JPEG frames', async () => {
+    const { models } = await shipped.client.listModels();
+    expect(models[0]).toMatchObject({ name: 'act2goal-tabletop', family: 'act2goal', imageSizePx: 64 });
+    const result = await runSimRobot(shipped.client, ONE_PUSH1_EPISODE);
+    expect(result).toMatchObject({ task: 'push1', episodes: 1 });
+    expect(result.meanSteps).toBeGreaterThan(0);
+  });
+});
