@@ -17,7 +17,6 @@ import {
 } from './act2goal-training-graphs.ts';
 import { loadEpisodeStore } from './episode-store.ts';
 import { encodeEpisodeFrames } from './frame-cache.ts';
-import { exportTrainedModel } from './package-files.ts';
 import { type RunSettings, stageCheckpoint, startFrom, trainStageWeights } from './run-training-stage.ts';
 import { writeAct2GoalPackage } from './write-act2goal-package.ts';
 
@@ -72,13 +71,12 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     model: buildAutoencoderTrainingGraph(arch, batch, seed, STATE_PROBE_WEIGHT),
     data: () => createFrameDataset(store, DEFAULT_FOREGROUND_WEIGHTING),
   });
-  const names = ACT2GOAL_TENSORS.encoder;
-  const latents = await encodeEpisodeFrames(store, {
-    graph: exportTrainedModel(buildAct2GoalEncoderGraph(arch), autoencoder, [names.latent]),
-    frames: names.frames,
-    output: names.latent,
-    width: arch.latentDim,
-  });
+  const latents = await encodeEpisodeFrames(
+    store,
+    buildAct2GoalEncoderGraph(arch),
+    autoencoder,
+    ACT2GOAL_TENSORS.encoder.latent,
+  );
   const sampling = DEFAULT_ACT2GOAL_SAMPLING;
   const joint = await trainStageWeights({
     ...stage(1, 'joint'),

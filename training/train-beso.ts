@@ -16,7 +16,6 @@ import {
 import { buildBesoDenoiserTrainingGraph, buildBesoTrainingGraph } from './beso-training-graph.ts';
 import { loadEpisodeStore } from './episode-store.ts';
 import { encodeEpisodeFrames } from './frame-cache.ts';
-import { exportTrainedModel } from './package-files.ts';
 import { type RunSettings, stageCheckpoint, startFrom, trainStageWeights } from './run-training-stage.ts';
 import { writeBesoPackage } from './write-beso-package.ts';
 
@@ -67,13 +66,12 @@ export async function trainBeso(options: BesoTrainOptions): Promise<ModelManifes
     data: (stepOf) => createBesoDataset(store, arch, sampling, seed, stepOf, pixelFrameFeed(store, arch)),
   });
   if (options.steps.denoiser > 0) {
-    const names = BESO_TENSORS.encoder;
-    const embeddings = await encodeEpisodeFrames(store, {
-      graph: exportTrainedModel(buildBesoEncoderGraph(arch), weights, [names.embedding]),
-      frames: names.frames,
-      output: names.embedding,
-      width: arch.embedDim,
-    });
+    const embeddings = await encodeEpisodeFrames(
+      store,
+      buildBesoEncoderGraph(arch),
+      weights,
+      BESO_TENSORS.encoder.embedding,
+    );
     const denoiser = await trainStageWeights({
       ...stage(1, 'denoiser'),
       model: startFrom(buildBesoDenoiserTrainingGraph(arch, batch, seed), weights),

@@ -16,6 +16,8 @@ import { type EpisodeStore, loadEpisodeStore } from '../../../training/episode-s
 const root = mkdtempSync(join(tmpdir(), 'goalserve-beso-data-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const arch: BesoArchitecture = { ...DEFAULT_BESO_ARCHITECTURE, imageSize: 16, chunk: 4 };
+const pixelSamples = (store: EpisodeStore, seed = 0, stepOf = () => 0) =>
+  createBesoDataset(store, arch, DEFAULT_BESO_SAMPLING, seed, stepOf, pixelFrameFeed(store, arch));
 
 describe('BESO training samples', () => {
   let store: EpisodeStore;
@@ -25,26 +27,12 @@ describe('BESO training samples', () => {
   });
 
   it('hold one sample per step that has an action', () => {
-    const data = createBesoDataset(
-      store,
-      arch,
-      DEFAULT_BESO_SAMPLING,
-      0,
-      () => 0,
-      pixelFrameFeed(store, arch),
-    );
+    const data = pixelSamples(store);
     expect(data.size).toBe(store.episodes.reduce((n, e) => n + e.steps, 0));
   });
 
   it('carry EDM targets from which c_skip·x + c_out·target recovers the clean next actions', () => {
-    const data = createBesoDataset(
-      store,
-      arch,
-      DEFAULT_BESO_SAMPLING,
-      0,
-      () => 0,
-      pixelFrameFeed(store, arch),
-    );
+    const data = pixelSamples(store);
     const episode = store.episodes[0];
     const t = 2;
     const batch = data.batch(Int32Array.of(t));
@@ -60,14 +48,7 @@ describe('BESO training samples', () => {
   });
 
   it('zero-pads actions past the end of an episode and repeats the first frame before its start', () => {
-    const data = createBesoDataset(
-      store,
-      arch,
-      DEFAULT_BESO_SAMPLING,
-      0,
-      () => 0,
-      pixelFrameFeed(store, arch),
-    );
+    const data = pixelSamples(store);
     const last = store.episodes[0].steps - 1;
     const batch = data.batch(Int32Array.of(last, 0));
     const sigma = Math.exp(4 * (batch.noise_level.data[0] as number));
@@ -86,14 +67,7 @@ describe('BESO training samples', () => {
 
   it('draw the same batch for the same (seed, step) and a different one for the next step', () => {
     let step = 5;
-    const data = createBesoDataset(
-      store,
-      arch,
-      DEFAULT_BESO_SAMPLING,
-      3,
-      () => step,
-      pixelFrameFeed(store, arch),
-    );
+    const data = pixelSamples(store, 3, () => step);
     const indices = Int32Array.of(0, 4, 9);
     const a = data.batch(indices);
     const b = data.batch(indices);
@@ -104,14 +78,7 @@ describe('BESO training samples', () => {
   });
 
   it('drop the goal for about 10 % of samples (classifier-free guidance)', () => {
-    const data = createBesoDataset(
-      store,
-      arch,
-      DEFAULT_BESO_SAMPLING,
-      0,
-      () => 0,
-      pixelFrameFeed(store, arch),
-    );
+    const data = pixelSamples(store);
     const n = Math.min(400, data.size);
     const keep = data.batch(Int32Array.from({ length: n }, (_, i) => i % data.size)).goal_keep
       .data as Float32Array;
@@ -139,14 +106,7 @@ describe('BESO training samples from cached embeddings', () => {
       () => 0,
       cachedEmbeddingFeed(cache, arch),
     );
-    const pixels = createBesoDataset(
-      store,
-      arch,
-      DEFAULT_BESO_SAMPLING,
-      0,
-      () => 0,
-      pixelFrameFeed(store, arch),
-    );
+    const pixels = pixelSamples(store);
     const second = store.episodes[0].steps; // the first sample of episode 1, at t = 0
     const indices = Int32Array.of(3, second);
     const batch = cached.batch(indices);
@@ -167,14 +127,7 @@ describe('BESO state-probe targets', () => {
     const dir = join(root, 'probe');
     writeDataset({ task: 'push1', episodes: 1, seed: 4, out: dir, imageSize: 16 });
     const store = await loadEpisodeStore([dir]);
-    const data = createBesoDataset(
-      store,
-      arch,
-      DEFAULT_BESO_SAMPLING,
-      0,
-      () => 0,
-      pixelFrameFeed(store, arch),
-    );
+    const data = pixelSamples(store);
     const batch = data.batch(Int32Array.of(3));
     const states = batch.frame_states.data as Float32Array;
     const mask = batch.frame_state_mask.data as Float32Array;
