@@ -26,6 +26,9 @@ export async function encodeFrame(
     return { encoding: FRAME_ENCODINGS.raw, data: rgb, widthPx: sizePx, heightPx: sizePx };
   }
   const image = sharp(rgb, { raw: { width: sizePx, height: sizePx, channels: 3 } });
-  const data = await (encoding === 'jpeg' ? image.jpeg({ quality: jpegQuality, chromaSubsampling: '4:4:4' }) : image.png()).toBuffer();
+  const data = await (encoding === 'jpeg'
+    ? image.jpeg({ quality: jpegQuality, chromaSubsampling: '4:4:4' })
+    : image.png()
+  ).toBuffer();
   return { encoding: FRAME_ENCODINGS[encoding], data };
 }
