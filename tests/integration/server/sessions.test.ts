@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPolicyClient } from '../../../clients/policy-client.ts';
 import { RobotSession } from '../../../clients/robot-session.ts';
 import { runSimRobot } from '../../../clients/sim-robot.ts';
-import type { Warning } from '../../../proto/goalserve-messages.ts';
+import type { ControlResponse, Warning } from '../../../proto/goalserve-messages.ts';
 import { createRobotMessages } from './robot-messages.ts';
 import { sendAndAwaitStatus } from './stream-status.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
@@ -136,6 +136,43 @@ describe('session lifecycle', () => {
       },
     ]);
     await session.end();
+  });
+
+  it('stops planning for a client that stops reading, serves the others, and answers its newest step after', async () => {
+    const robot = createRobotMessages();
+    const call = t.client.control();
+    const steps: number[] = [];
+    let started!: () => void;
+    const ready = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    call.on('data', (r: ControlResponse) => {
+      if (r.started !== undefined) started();
+      if (r.chunk !== undefined) steps.push(r.chunk.observationStep);
+    });
+    call.write({ start: { imageEncoding: 'IMAGE_ENCODING_RAW_RGB' } });
+    call.write({ goal: robot.goal });
+    await ready;
+    call.pause();
+    // Far more chunk requests than the HTTP/2 window holds answers to, each spaced so the server
+    // could plan it: without flow control every one would be planned and buffered.
+    const requests = 2000;
+    for (let step = 0; step < requests; step++) {
+      call.write({ observation: { ...robot.observation(), step } });
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const other = await RobotSession.open(t.client, { imageEncoding: 'IMAGE_ENCODING_RAW_RGB' });
+    other.setGoal(robot.goal);
+    other.observe(robot.observation());
+    await expect(firstValueFrom(other.chunks$)).resolves.toMatchObject({ observationStep: 0 });
+    await other.end();
+    call.resume();
+    await vi.waitFor(() => expect(steps.at(-1)).toBe(requests - 1), { timeout: 10_000 });
+    expect(steps.length).toBeLessThan(requests / 2);
+    expect(steps.every((step, i) => i === 0 || step > steps[i - 1])).toBe(true);
+    const ended = new Promise((resolve, reject) => call.on('end', resolve).on('error', reject));
+    call.end();
+    await ended;
   });
 
   it('ignores chunk requests of an episode that has ended', async () => {
