@@ -99,6 +99,29 @@ describe('goalserve train beso (tiny model)', () => {
     expect(steps).toEqual([11, 12, 13, 14, 15]);
   });
 
+  it('trains the same package from the same seed, and an interrupted run resumes to the same package', async () => {
+    const [again, straight, interrupted] = ['one-stage-again', 'straight', 'interrupted'].map((d) =>
+      join(root, d),
+    );
+    await trainBeso(options(again, 10));
+    await trainBeso(options(straight, 15, [], [], 10));
+    const stop = new AbortController();
+    const stopping = trainBeso({
+      ...options(interrupted, 15, [], [], 10),
+      signal: stop.signal,
+      onProgress: (stage, p) => {
+        if (stage === 'denoiser' && p.step === 5) stop.abort(new Error('interrupted'));
+      },
+    });
+    await expect(stopping).rejects.toThrow('interrupted');
+    await trainBeso(options(interrupted, 15, [], [], 10));
+    const bytes = (dir: string, file: string) => readFileSync(join(dir, file));
+    for (const file of ['encoder.onnx', 'denoiser.onnx']) {
+      expect(bytes(again, file).equals(bytes(join(root, 'one-stage'), file))).toBe(true);
+      expect(bytes(interrupted, file).equals(bytes(straight, file))).toBe(true);
+    }
+  });
+
   it('evaluates closed-loop from the CLI and draws a film strip of the first episode', async () => {
     const strip = join(root, 'strip.png');
     const lines: string[] = [];
