@@ -72,10 +72,16 @@ export function readModelManifest(dir: string): ModelManifest {
     fail('beso.architecture.embedDim', 'a whole number');
   const sampler = validateSamplerOptions(manifest.sampler);
   if (manifest.beso === undefined) return { ...manifest, sampler };
-  // Packages written before position estimates existed have none.
+  // Packages written before position estimates and object tokens existed have neither.
   const architecture = {
     ...manifest.beso.architecture,
     positionDim: manifest.beso.architecture.positionDim ?? 0,
+    objectCentric: manifest.beso.architecture.objectCentric ?? false,
   };
+  if (architecture.objectCentric && (architecture.positionDim <= 0 || architecture.positionDim % 2 !== 0))
+    fail(
+      'beso.architecture.positionDim',
+      'x and y of at least one object (an even number > 0) when objectCentric',
+    );
   return { ...manifest, sampler, beso: { architecture } };
 }

@@ -9,7 +9,7 @@ import { createTrainingSigmaSampler } from '../policies/sampling/training-sigma.
 import { BESO_TRAINING_TENSORS } from './beso-training-graph.ts';
 import { type EpisodeStore, episodeFrame } from './episode-store.ts';
 import { pickHindsightGoal } from './hindsight-goal.ts';
-import { PROBED_STATE_DIM, writeProbeTargets } from './state-probe.ts';
+import { ABSENT_POSITION, PROBED_STATE_DIM, writeProbeTargets } from './state-probe.ts';
 
 /** How training samples are drawn; see METHODS.md (BESO, Training). */
 export interface BesoSampling {
@@ -30,7 +30,7 @@ export const DEFAULT_BESO_SAMPLING: BesoSampling = {
   finalGoalShare: 0.5,
   sigmaMin: 0.001,
   sigmaMax: 80,
-  positionWeight: 1,
+  positionWeight: 10,
 };
 
 /** How a batch's images reach a training graph: as pixels or as cached embeddings. */
@@ -141,7 +141,15 @@ export function pixelFrameFeed(store: EpisodeStore, arch: BesoArchitecture): Bes
       const episode = store.episodes[episodeIndex];
       const row = sample * perSample + k;
       normalizeFrame(episodeFrame(episode, frameIndex), store.pixels, pixels, row * frameSize);
-      writeProbeTargets(episode, frameIndex, states, mask, row);
+      // Object tokens need an estimate of every object, so absent blocks get a target too.
+      writeProbeTargets(
+        episode,
+        frameIndex,
+        states,
+        mask,
+        row,
+        arch.objectCentric ? ABSENT_POSITION : undefined,
+      );
     },
     tensors: () => ({
       [BESO_TRAINING_TENSORS.frames]: f32([n * perSample, 3, arch.imageSize, arch.imageSize], pixels),

@@ -9,28 +9,43 @@ export const PROBED_STATE_DIM = 6;
 export const STATE_PROBE_TENSORS = {
   /** float32 [N, 6]: simulator positions shown in each frame (pusher, block 0, block 1), (p − 0.5)·4. */
   states: 'frame_states',
-  /** float32 [N, 6]: 1 where a position exists (a task with fewer blocks leaves zeros). */
+  /** float32 [N, 6]: 1 where a target is given (see writeProbeTargets). */
   mask: 'frame_state_mask',
 } as const;
 
-/** Writes the probe targets of frame `frameIndex` of an episode into row `row` of `states` and `mask`. */
+/**
+ * A position target for a block the task does not have: off the table ((p − 0.5)·4 lies in [−2, 2]
+ * on it), so the estimates tell the denoiser's object tokens unmistakably that the block is absent.
+ */
+export const ABSENT_POSITION = -3;
+
+/**
+ * Writes the probe targets of frame `frameIndex` of an episode into row `row` of `states` and `mask`.
+ * Positions of blocks the task lacks get `absentTarget` with mask 1 when it is given, else mask 0.
+ */
 export function writeProbeTargets(
   episode: EpisodeRecord,
   frameIndex: number,
   states: Float32Array,
   mask: Float32Array,
   row: number,
+  absentTarget?: number,
 ): void {
   const stateDim = episode.goalState.length;
-  for (let k = 0; k < Math.min(stateDim, PROBED_STATE_DIM); k++) {
-    states[row * PROBED_STATE_DIM + k] = (episode.states[frameIndex * stateDim + k] - 0.5) * 4;
+  for (let k = 0; k < PROBED_STATE_DIM; k++) {
+    const present = k < stateDim;
+    if (!present && absentTarget === undefined) continue;
+    states[row * PROBED_STATE_DIM + k] = present
+      ? (episode.states[frameIndex * stateDim + k] - 0.5) * 4
+      : (absentTarget as number);
     mask[row * PROBED_STATE_DIM + k] = 1;
   }
 }
 
 /**
  * Mean squared error of position estimates float32 [N, 6] against the simulator positions, over the
- * masked targets (a task with fewer blocks has nothing to estimate for the missing ones).
+ * masked targets (without an absent target, a task with fewer blocks has nothing to estimate for
+ * the missing ones).
  */
 export function positionEstimateLoss(estimates: Tensor, states: Tensor, mask: Tensor): Tensor {
   return mseLoss(estimates.mul(mask), states);

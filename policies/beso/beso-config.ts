@@ -16,6 +16,12 @@ export interface BesoArchitecture {
    * directly; 0 means none (manifests without the field are read as 0).
    */
   positionDim: number;
+  /**
+   * Object-centric denoiser: it reads only the embeddings' position estimates (needs positionDim > 0),
+   * in the goal and state tokens and in one token per object (see beso-network.ts); the encoder's
+   * other features only serve to estimate them. Manifests without the field are read as false.
+   */
+  objectCentric: boolean;
   /** d: transformer width. */
   width: number;
   layers: number;
@@ -33,6 +39,7 @@ export const DEFAULT_BESO_ARCHITECTURE: BesoArchitecture = {
   proprioDim: 4,
   embedDim: 128,
   positionDim: 6,
+  objectCentric: true,
   width: 128,
   layers: 4,
   heads: 4,

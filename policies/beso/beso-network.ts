@@ -38,10 +38,11 @@ export interface DenoiserInputs {
 }
 
 /**
- * BESO's GPT denoiser F (Reuss et al. 2023): tokens [σ, goal, s_1..s_W, a_1..a_H], goal and states
- * through one input projection (the goal's proprio slot is zero), learned positions for all but the
- * σ token, pre-LN causal blocks with a 4d exact-GELU MLP, final LayerNorm, linear head on the
- * action tokens → float32 [B, H, A].
+ * BESO's GPT denoiser F (Reuss et al. 2023): tokens [σ, goal, s_1..s_W, o_1..o_N, a_1..a_H], goal and
+ * states through one input projection (the goal's proprio slot is zero), learned positions for all
+ * but the σ token, pre-LN causal blocks with a 4d exact-GELU MLP, final LayerNorm, linear head on the
+ * action tokens → float32 [B, H, A]. Object-centric (arch.objectCentric): goal and states carry only
+ * the embeddings' position estimates, and N object tokens follow (see {@link objectTokens}); else N = 0.
  */
 export function besoDenoiserNetwork(inputs: DenoiserInputs, arch: BesoArchitecture): Tensor {
   const b = inputs.goal.b;
@@ -49,13 +50,25 @@ export function besoDenoiserNetwork(inputs: DenoiserInputs, arch: BesoArchitectu
   const init = { kind: 'normal', std: 0.02 } as const;
   return b.scope('denoiser', () => {
     const sigmaToken = linear(inputs.noiseLevel.reshape([-1, 1, 1]), 'sigma_embed', d, { init });
-    // Goal row [B, 1, E+P] with a zero proprio slot, then state rows [B, W, E+P]; one shared projection.
-    const goalRow = concat([inputs.goal.unsqueeze([1]), inputs.proprio.slice([0], [1], [1]).mul(0)], 2);
-    const stateRows = concat([inputs.observation, inputs.proprio], 2);
+    // Goal row [B, 1, E'+P] with a zero proprio slot, then state rows [B, W, E'+P]; one shared projection.
+    const e = arch.embedDim;
+    const seen = (embeddings: Tensor, axis: number) =>
+      arch.objectCentric ? embeddings.slice([e - arch.positionDim], [e], [axis]) : embeddings;
+    const goalRow = concat(
+      [seen(inputs.goal, 1).unsqueeze([1]), inputs.proprio.slice([0], [1], [1]).mul(0)],
+      2,
+    );
+    const stateRows = concat([seen(inputs.observation, 2), inputs.proprio], 2);
     const goalAndStateTokens = linear(concat([goalRow, stateRows], 1), 'state_embed', d, { init });
     const actionTokens = linear(inputs.scaledActions, 'action_embed', d, { init });
-    const positioned = concat([goalAndStateTokens, actionTokens], 1);
-    const tokensAfterSigma = 1 + arch.window + arch.chunk;
+    const objects = arch.objectCentric ? arch.positionDim / 2 : 0;
+    const positioned = concat(
+      objects > 0
+        ? [goalAndStateTokens, objectTokens(inputs, arch, d), actionTokens]
+        : [goalAndStateTokens, actionTokens],
+      1,
+    );
+    const tokensAfterSigma = 1 + arch.window + objects + arch.chunk;
     const positions = b.param('position', [1, tokensAfterSigma, d], init);
     let x = concat([sigmaToken, positioned.add(positions)], 1);
     for (let layer = 0; layer < arch.layers; layer++) {
@@ -65,7 +78,39 @@ export function besoDenoiserNetwork(inputs: DenoiserInputs, arch: BesoArchitectu
         x = x.add(linear(hidden, 'proj', d, { init }));
       });
     }
-    const actions = layerNorm(x, 'ln_f').slice([2 + arch.window], [2 + arch.window + arch.chunk], [1]);
+    const firstAction = 2 + arch.window + objects;
+    const actions = layerNorm(x, 'ln_f').slice([firstAction], [firstAction + arch.chunk], [1]);
     return linear(actions, 'head', arch.actionDim, { init });
   });
+}
+
+/**
+ * The object tokens' features: for each object whose position the embeddings estimate (pusher,
+ * block 0, block 1) its position in the newest frame, how far its goal position lies from there
+ * (zero for the null goal) and where it lies from the pusher → float32 [B, positionDim/2, 6].
+ */
+export function objectFeatures(
+  inputs: Pick<DenoiserInputs, 'goal' | 'observation'>,
+  arch: BesoArchitecture,
+): Tensor {
+  const e = arch.embedDim;
+  const objects = arch.positionDim / 2;
+  const newest = inputs.observation
+    .slice([arch.window - 1, e - arch.positionDim], [arch.window, e], [1, 2])
+    .reshape([-1, objects, 2]);
+  const goal = inputs.goal.slice([e - arch.positionDim], [e], [1]).reshape([-1, objects, 2]);
+  // 0 for the all-zero null goal, 1 for any real (LayerNormed, Σx² ≈ E) goal embedding.
+  const goalPresent = inputs.goal.mul(inputs.goal).sum([1], true).tanh().reshape([-1, 1, 1]);
+  const pusher = concat(Array(objects).fill(newest.slice([0], [1], [1])), 1);
+  return concat([newest, goal.sub(newest).mul(goalPresent), newest.sub(pusher)], 2);
+}
+
+/**
+ * One token per object through one shared projection of its {@link objectFeatures} → [B, N, d].
+ * With the objects as separate tokens the same weights serve every block and attention can pick the
+ * one to push: fed the same positions as one state vector, the GPT did not learn two-block pushing
+ * at all, nor with absolute positions in the object tokens half as well (BENCHMARKS.md).
+ */
+function objectTokens(inputs: DenoiserInputs, arch: BesoArchitecture, d: number): Tensor {
+  return linear(objectFeatures(inputs, arch), 'object_embed', d, { init: { kind: 'normal', std: 0.02 } });
 }

@@ -41,6 +41,11 @@ describe('readModelManifest', () => {
     ['window', { ...valid, window: 0 }, /window: expected a whole number/],
     ['architecture', { ...valid, beso: {} }, /beso\.architecture\.embedDim/],
     ['sampler', { ...valid, sampler: { ...valid.sampler, steps: 0 } }, /samplerOptions\.steps/],
+    [
+      'object-centric architecture',
+      { ...valid, beso: { architecture: { ...valid.beso.architecture, objectCentric: true } } },
+      /beso\.architecture\.positionDim: expected x and y of at least one object/,
+    ],
   ])('rejects a bad %s field, naming it', (name, manifest, message) => {
     expect(() => readModelManifest(writeManifest(name, manifest))).toThrow(message);
   });

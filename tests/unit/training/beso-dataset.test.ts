@@ -12,6 +12,7 @@ import {
   pixelFrameFeed,
 } from '../../../training/beso-dataset.ts';
 import { type EpisodeStore, loadEpisodeStore } from '../../../training/episode-store.ts';
+import { ABSENT_POSITION } from '../../../training/state-probe.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'goalserve-beso-data-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -123,17 +124,43 @@ describe('BESO training samples from cached embeddings', () => {
 });
 
 describe('BESO state-probe targets', () => {
-  it('hold the simulator positions of each frame, scaled (p − 0.5)·4, masked to the task’s bodies', async () => {
+  let store: EpisodeStore;
+  beforeAll(async () => {
     const dir = join(root, 'probe');
     writeDataset({ task: 'push1', episodes: 1, seed: 4, out: dir, imageSize: 16 });
-    const store = await loadEpisodeStore([dir]);
-    const data = pixelSamples(store);
+    store = await loadEpisodeStore([dir]);
+  });
+  const targetsOf = (objectCentric: boolean) => {
+    const probeArch = { ...arch, objectCentric };
+    const data = createBesoDataset(
+      store,
+      probeArch,
+      DEFAULT_BESO_SAMPLING,
+      0,
+      () => 0,
+      pixelFrameFeed(store, probeArch),
+    );
     const batch = data.batch(Int32Array.of(3));
-    const states = batch.frame_states.data as Float32Array;
-    const mask = batch.frame_state_mask.data as Float32Array;
+    return {
+      states: batch.frame_states.data as Float32Array,
+      mask: batch.frame_state_mask.data as Float32Array,
+    };
+  };
+
+  it('hold the simulator positions of each frame, scaled (p − 0.5)·4', () => {
+    const { states } = targetsOf(true);
     const episode = store.episodes[0];
     // Frame slot 0 is frame t − W + 1 = 2; push1 has a pusher and one block: 4 coordinates.
     for (let k = 0; k < 4; k++) expect(states[k]).toBeCloseTo((episode.states[2 * 4 + k] - 0.5) * 4, 5);
-    expect(Array.from(mask.subarray(0, 6))).toEqual([1, 1, 1, 1, 0, 0]);
+  });
+
+  it('place a block the task lacks off the table for an object-centric denoiser, else leave it out', () => {
+    const objectCentric = targetsOf(true);
+    expect(Array.from(objectCentric.states.subarray(4, 6))).toEqual([ABSENT_POSITION, ABSENT_POSITION]);
+    expect(Array.from(objectCentric.mask.subarray(0, 6))).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(ABSENT_POSITION).toBeLessThan(-2); // the table spans [−2, 2]
+    const plain = targetsOf(false);
+    expect(Array.from(plain.mask.subarray(0, 6))).toEqual([1, 1, 1, 1, 0, 0]);
+    expect(Array.from(plain.states.subarray(4, 6))).toEqual([0, 0]);
   });
 });
