@@ -22,7 +22,9 @@ export async function runClient(args: string[]): Promise<number> {
     threshold: { type: 'string' },
     blend: { type: 'string', default: 'latest-only' },
     'ensemble-decay': { type: 'string' },
-    encoding: { type: 'string', default: 'jpeg' },
+    // Lossless by default: the shipped BESO model reads positions off the image to a fraction of a
+    // pixel, and JPEG's artefacts move them enough to fail pushing (BENCHMARKS.md, server section).
+    encoding: { type: 'string', default: 'png' },
   });
   const task = readTaskOption(o.task);
   if (!BLEND_MODES.includes(o.blend as BlendMode))
