@@ -30,6 +30,8 @@ export const DEFAULT_BESO_SAMPLING: BesoSampling = {
   finalGoalShare: 0.5,
   sigmaMin: 0.001,
   sigmaMax: 80,
+  // ×10 (was 1): an object-centric denoiser sees the scene only through these estimates, and their
+  // error was what held push2 back (BENCHMARKS.md, "What held pushing back").
   positionWeight: 10,
 };
 

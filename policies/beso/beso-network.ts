@@ -42,7 +42,10 @@ export interface DenoiserInputs {
  * states through one input projection (the goal's proprio slot is zero), learned positions for all
  * but the σ token, pre-LN causal blocks with a 4d exact-GELU MLP, final LayerNorm, linear head on the
  * action tokens → float32 [B, H, A]. Object-centric (arch.objectCentric): goal and states carry only
- * the embeddings' position estimates, and N object tokens follow (see {@link objectTokens}); else N = 0.
+ * the embeddings' position estimates, and N object tokens follow, one shared projection of each
+ * object's {@link objectFeatures}; else N = 0. With the objects as separate tokens the same weights
+ * serve every block and attention can pick the one to push: fed the same positions as one state
+ * vector, the GPT did not learn two-block pushing at all (BENCHMARKS.md).
  */
 export function besoDenoiserNetwork(inputs: DenoiserInputs, arch: BesoArchitecture): Tensor {
   const b = inputs.goal.b;
@@ -64,7 +67,11 @@ export function besoDenoiserNetwork(inputs: DenoiserInputs, arch: BesoArchitectu
     const objects = arch.objectCentric ? arch.positionDim / 2 : 0;
     const positioned = concat(
       objects > 0
-        ? [goalAndStateTokens, objectTokens(inputs, arch, d), actionTokens]
+        ? [
+            goalAndStateTokens,
+            linear(objectFeatures(inputs, arch), 'object_embed', d, { init }),
+            actionTokens,
+          ]
         : [goalAndStateTokens, actionTokens],
       1,
     );
@@ -103,14 +110,4 @@ export function objectFeatures(
   const goalPresent = inputs.goal.mul(inputs.goal).sum([1], true).tanh().reshape([-1, 1, 1]);
   const pusher = concat(Array(objects).fill(newest.slice([0], [1], [1])), 1);
   return concat([newest, goal.sub(newest).mul(goalPresent), newest.sub(pusher)], 2);
-}
-
-/**
- * One token per object through one shared projection of its {@link objectFeatures} → [B, N, d].
- * With the objects as separate tokens the same weights serve every block and attention can pick the
- * one to push: fed the same positions as one state vector, the GPT did not learn two-block pushing
- * at all, nor with absolute positions in the object tokens half as well (BENCHMARKS.md).
- */
-function objectTokens(inputs: DenoiserInputs, arch: BesoArchitecture, d: number): Tensor {
-  return linear(objectFeatures(inputs, arch), 'object_embed', d, { init: { kind: 'normal', std: 0.02 } });
 }
