@@ -111,22 +111,23 @@ export function createAct2GoalDataset(
           actionTarget,
           actionOffset,
         );
-        if (stage === 1) {
-          flowTime[slot] = rng.next();
-          writeFlowTrainingPair(
-            futures,
-            flowTime[slot],
-            rng,
-            noisyLatents,
-            latentTarget,
-            slot * futures.length,
-          );
-        }
+        flowTime[slot] = rng.next();
+        writeFlowTrainingPair(
+          futures,
+          flowTime[slot],
+          rng,
+          noisyLatents,
+          latentTarget,
+          slot * futures.length,
+        );
       });
       const wm = ACT2GOAL_TENSORS.worldModel;
       const names = ACT2GOAL_TRAINING_TENSORS;
       const tensor = (dims: number[], data: Float32Array): TensorData => ({ dtype: 'float32', dims, data });
       const both: Record<string, TensorData> = {
+        [wm.flowTime]: tensor([n], flowTime),
+        [wm.noisyLatents]: tensor([n, frames, z], noisyLatents),
+        [names.latentTarget]: tensor([n, frames, z], latentTarget),
         [wm.currentLatent]: tensor([n, z], current),
         [wm.goalLatent]: tensor([n, z], goal),
         [wm.proprio]: tensor([n, pd], proprio),
@@ -137,13 +138,7 @@ export function createAct2GoalDataset(
         [names.actionTarget]: tensor([n, actions, arch.actionDim], actionTarget),
       };
       if (stage === 2) return both;
-      return {
-        ...both,
-        [wm.flowTime]: tensor([n], flowTime),
-        [wm.noisyLatents]: tensor([n, frames, z], noisyLatents),
-        [names.latentTarget]: tensor([n, frames, z], latentTarget),
-        [names.logGoalSteps]: tensor([n], logGoalSteps),
-      };
+      return { ...both, [names.logGoalSteps]: tensor([n], logGoalSteps) };
     },
   };
 }

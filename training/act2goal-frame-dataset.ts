@@ -4,7 +4,7 @@ import { normalizeFrame } from '../policies/image-normalizer.ts';
 import type { EpisodeRecord } from '../sim/episode.ts';
 import { ACT2GOAL_TRAINING_TENSORS } from './act2goal-training-graphs.ts';
 import { type EpisodeStore, episodeFrame } from './episode-store.ts';
-import { PROBED_STATE_DIM, STATE_PROBE_TENSORS, writeProbeTargets } from './state-probe.ts';
+import { ABSENT_POSITION, PROBED_STATE_DIM, STATE_PROBE_TENSORS, writeProbeTargets } from './state-probe.ts';
 
 /** How stage-0 reconstruction errors are weighted per pixel. */
 export interface ForegroundWeighting {
@@ -20,7 +20,7 @@ export const DEFAULT_FOREGROUND_WEIGHTING: ForegroundWeighting = { extraWeight: 
 /**
  * Stage 0 samples: every frame of every episode (observations 0..T, play episodes included), each the
  * autoencoder's input and target → frames float32 [n, 3, S, S] normalised with the store's pixel
- * stats; the state probe's targets; and per-pixel loss weights [n, 1, S, S] of 1 + λ·min(1, ‖x − m‖²/δ²),
+ * stats; the position targets (a block the task lacks: ABSENT_POSITION); and per-pixel loss weights [n, 1, S, S] of 1 + λ·min(1, ‖x − m‖²/δ²),
  * m the dataset's mean frame. Table and border are the same in every frame, so m holds them and the
  * weights pick out pusher and blocks, a few pixels each that an unweighted loss leaves blurred away.
  */
@@ -50,7 +50,7 @@ export function createFrameDataset(store: EpisodeStore, weighting: ForegroundWei
           weights[slot * pixels + p] =
             1 + weighting.extraWeight * Math.min(1, squared / weighting.distance ** 2);
         }
-        writeProbeTargets(episode, index, states, mask, slot);
+        writeProbeTargets(episode, index, states, mask, slot, ABSENT_POSITION);
       });
       const tensor = (dims: number[], data: Float32Array): TensorData => ({ dtype: 'float32', dims, data });
       return {

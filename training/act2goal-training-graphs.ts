@@ -4,10 +4,10 @@ import { filled } from '../nn/tensor-data.ts';
 import { ACT2GOAL_TENSORS, type Act2GoalArchitecture } from '../policies/act2goal/act2goal-config.ts';
 import { actionExpertNetwork } from '../policies/act2goal/action-expert.ts';
 import { goalStepsHeadNetwork } from '../policies/act2goal/goal-steps-head.ts';
-import { decodeLatent, encodeImage } from '../policies/act2goal/image-autoencoder.ts';
+import { decodeLatent, encodeImage, estimatePositions } from '../policies/act2goal/image-autoencoder.ts';
 import { msthActionCount, msthFrameCount } from '../policies/act2goal/msth.ts';
 import { worldModelNetwork } from '../policies/act2goal/world-model.ts';
-import { PROBED_STATE_DIM, STATE_PROBE_TENSORS, stateProbeLoss } from './state-probe.ts';
+import { PROBED_STATE_DIM, positionEstimateLoss, STATE_PROBE_TENSORS } from './state-probe.ts';
 
 /** Tensor names of the Act2Goal training graphs besides those of the exported graphs. */
 export const ACT2GOAL_TRAINING_TENSORS = {
@@ -28,22 +28,24 @@ export const ACT2GOAL_TRAINING_TENSORS = {
   loss: 'loss',
 } as const;
 
-/** Weight of the state probe's loss in stage 0 (as BESO's). */
-export const STATE_PROBE_WEIGHT = 1;
+/** Weight of the position estimates' loss in stage 0 (as BESO's: their precision limits pushing). */
+export const POSITION_WEIGHT = 10;
 
 /** Weight of the goal-steps head's loss in stage 1 (its parameters are its own; the weight only matters through gradient clipping). */
 export const GOAL_STEPS_LOSS_WEIGHT = 0.1;
 
 /**
- * Stage 0: the image autoencoder on its own. Loss: mean(w·(decode(encode(x)) − x)²) in normalised pixels
- * with per-pixel weights w (see createFrameDataset), plus `probeWeight` × the state probe's loss on the latents (as BESO's encoder): a pusher a few pixels
- * wide weighs little in a pixel loss, yet where it is must be in the latent for the world model to plan.
+ * Stage 0: the image autoencoder and its position head. Loss: mean(w·(decode(encode(x)) − x)²) in
+ * normalised pixels with per-pixel weights w (see createFrameDataset), plus `positionWeight` × the
+ * error of the latents' position estimates against the simulator positions (as BESO's encoder): a
+ * pusher a few pixels wide weighs little in a pixel loss, yet where it is must be in the latent for
+ * the world model to plan, and the action expert's object tokens are made of these estimates.
  */
 export function buildAutoencoderTrainingGraph(
   arch: Act2GoalArchitecture,
   batch: number,
   seed: number,
-  probeWeight: number,
+  positionWeight: number,
 ): Model {
   const b = new GraphBuilder('act2goal_autoencoder_training', { seed });
   const frames = b.input(ACT2GOAL_TRAINING_TENSORS.frames, [batch, 3, arch.imageSize, arch.imageSize]);
@@ -55,7 +57,9 @@ export function buildAutoencoderTrainingGraph(
   const reconstruction = error.mul(error).mul(weights).mean();
   b.output(
     ACT2GOAL_TRAINING_TENSORS.loss,
-    reconstruction.add(stateProbeLoss(latent, states, mask).mul(probeWeight)),
+    reconstruction.add(
+      positionEstimateLoss(estimatePositions(latent, arch), states, mask).mul(positionWeight),
+    ),
   );
   return b.build();
 }
@@ -65,8 +69,10 @@ export function buildAutoencoderTrainingGraph(
  * 2B rows: rows 0..B−1 are the noisy futures at the sampled τ (L_v), rows B..2B−1 the clean futures at
  * τ = 1, whose block outputs the action expert cross-attends to (L_a). At plan time the expert sees the
  * same kind of pass: τ = 1 on the imagined futures. Stage 1: L_v + 0.1·L_a (Act2Goal) plus the
- * goal-steps head's loss; stage 2: L_a only, through the expert and the world model (only the clean
- * rows are built). Seeds equal to the exported graphs' give the same initial weights by name.
+ * goal-steps head's loss; stage 2: L_a end to end through expert and world model, plus L_v, without
+ * which the world model's blocks drift to serve the expert and its imagination, the futures the
+ * expert reads at plan time, falls apart (BENCHMARKS.md). Seeds equal to the exported graphs' give
+ * the same initial weights by name.
  */
 export function buildDynamicsTrainingGraph(
   arch: Act2GoalArchitecture,
@@ -85,24 +91,23 @@ export function buildDynamicsTrainingGraph(
   const goalSteps = b.input(wm.goalSteps, [batch]);
   const clean = b.input(names.cleanLatents, [batch, frames, arch.latentDim]);
   const ones = b.constant(filled('float32', [batch], 1), 'clean_flow_time');
-  const rows = stage === 1 ? 2 : 1;
-  const twice = (x: typeof current) => (rows === 1 ? x : concat([x, x], 0));
-  const noisy = stage === 1 ? b.input(wm.noisyLatents, [batch, frames, arch.latentDim]) : undefined;
-  const flowTime = stage === 1 ? b.input(wm.flowTime, [batch]) : undefined;
+  const twice = (x: typeof current) => concat([x, x], 0);
   const { velocity, hiddenStates } = worldModelNetwork(
     {
       currentLatent: twice(current),
       goalLatent: twice(goal),
       proprio: twice(proprio),
       goalSteps: twice(goalSteps),
-      flowTime: flowTime === undefined ? ones : concat([flowTime, ones], 0),
-      noisyLatents: noisy === undefined ? clean : concat([noisy, clean], 0),
+      flowTime: concat([b.input(wm.flowTime, [batch]), ones], 0),
+      noisyLatents: concat([b.input(wm.noisyLatents, [batch, frames, arch.latentDim]), clean], 0),
     },
     arch,
   );
-  const cleanRows = (h: typeof current) => h.slice([(rows - 1) * batch], [rows * batch], [0]);
+  const cleanRows = (h: typeof current) => h.slice([batch], [2 * batch], [0]);
   const actionVelocity = actionExpertNetwork(
     {
+      currentLatent: current,
+      goalLatent: goal,
       hiddenStates: hiddenStates.map(cleanRows),
       proprio,
       flowTime: b.input(names.actionFlowTime, [batch]),
@@ -111,14 +116,14 @@ export function buildDynamicsTrainingGraph(
     arch,
   );
   const actionLoss = mseLoss(actionVelocity, b.input(names.actionTarget, [batch, actions, arch.actionDim]));
-  if (stage === 2) {
-    b.output(names.loss, actionLoss);
-    return b.build();
-  }
   const latentLoss = mseLoss(
     velocity.slice([0], [batch], [0]),
     b.input(names.latentTarget, [batch, frames, arch.latentDim]),
   );
+  if (stage === 2) {
+    b.output(names.loss, latentLoss.add(actionLoss));
+    return b.build();
+  }
   const goalStepsLoss = mseLoss(
     goalStepsHeadNetwork(current, goal, arch),
     b.input(names.logGoalSteps, [batch]),

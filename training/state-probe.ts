@@ -15,7 +15,8 @@ export const STATE_PROBE_TENSORS = {
 
 /**
  * A position target for a block the task does not have: off the table ((p − 0.5)·4 lies in [−2, 2]
- * on it), so the estimates tell the denoiser's object tokens unmistakably that the block is absent.
+ * on it), so the estimates tell the object tokens (BESO's denoiser, Act2Goal's action expert)
+ * unmistakably that the block is absent.
  */
 export const ABSENT_POSITION = -3;
 

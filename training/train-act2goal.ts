@@ -1,3 +1,4 @@
+import type { Model } from '../nn/builder.ts';
 import type { TrainProgress } from '../nn/train-loop.ts';
 import {
   ACT2GOAL_TENSORS,
@@ -13,7 +14,7 @@ import { createFrameDataset, DEFAULT_FOREGROUND_WEIGHTING } from './act2goal-fra
 import {
   buildAutoencoderTrainingGraph,
   buildDynamicsTrainingGraph,
-  STATE_PROBE_WEIGHT,
+  POSITION_WEIGHT,
 } from './act2goal-training-graphs.ts';
 import { loadEpisodeStore } from './episode-store.ts';
 import { encodeEpisodeFrames } from './frame-cache.ts';
@@ -44,11 +45,11 @@ export interface Act2GoalTrainOptions extends RunSettings {
 
 /**
  * Trains Act2Goal in three stages and writes a package with EMA weights. Stage 0 ('autoencoder'):
- * the image autoencoder on every frame (foreground-weighted reconstruction MSE plus a state probe on the latents). Then the encoder is frozen and every frame's
+ * the image autoencoder on every frame (foreground-weighted reconstruction MSE) with its position head. Then the encoder is frozen and every frame's
  * latent is computed once, so the next stages train on latents only (cheap on a CPU). Stage 1 ('joint'):
  * world model, action expert and goal-steps head with L_v + 0.1·L_a (+ 0.1·L_K). Stage 2 ('action'):
- * L_a only, through expert and world model, starting from stage 1's EMA weights; the world model's
- * velocity head and final norm, which L_a does not reach, stay as stage 1 left them.
+ * L_a + L_v through expert and world model, starting from stage 1's EMA weights (the goal-steps head
+ * stays as stage 1 left it). The position head is trained in stage 0 only.
  */
 export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<ModelManifest> {
   const store = await loadEpisodeStore(options.data);
@@ -68,7 +69,7 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
   });
   const autoencoder = await trainStageWeights({
     ...stage(0, 'autoencoder'),
-    model: buildAutoencoderTrainingGraph(arch, batch, seed, STATE_PROBE_WEIGHT),
+    model: buildAutoencoderTrainingGraph(arch, batch, seed, POSITION_WEIGHT),
     data: () => createFrameDataset(store, DEFAULT_FOREGROUND_WEIGHTING),
   });
   const latents = await encodeEpisodeFrames(
@@ -78,16 +79,21 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     ACT2GOAL_TENSORS.encoder.latent,
   );
   const sampling = DEFAULT_ACT2GOAL_SAMPLING;
+  const jointModel = buildDynamicsTrainingGraph(arch, batch, seed, 1);
+  // the position head comes trained from stage 0 and stays as it is
+  const allButPositionHead = (model: Model) =>
+    [...model.params.keys()].filter((n) => !n.startsWith('position_head.'));
   const joint = await trainStageWeights({
     ...stage(1, 'joint'),
-    model: buildDynamicsTrainingGraph(arch, batch, seed, 1),
+    model: startFrom(jointModel, new Map([...jointModel.params, ...autoencoder])),
+    trainable: allButPositionHead(jointModel),
     data: (stepOf) => createAct2GoalDataset(store, latents, arch, sampling, seed, 1, stepOf),
   });
   const actionModel = startFrom(buildDynamicsTrainingGraph(arch, batch, seed, 2), joint);
   const action = await trainStageWeights({
     ...stage(2, 'action'),
     model: actionModel,
-    trainable: [...actionModel.params.keys()].filter((n) => !/^world_model\.(head|ln_f)\./.test(n)),
+    trainable: allButPositionHead(actionModel),
     data: (stepOf) => createAct2GoalDataset(store, latents, arch, sampling, seed, 2, stepOf),
   });
   return writeAct2GoalPackage(options.out, new Map([...autoencoder, ...joint, ...action]), {
@@ -97,8 +103,8 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     goalSteps: options.goalSteps,
     store,
     sampler: { ...DEFAULT_SAMPLER_OPTIONS, steps: 10, worldModelSteps: 10 },
-    // Re-plan after half the proximal actions (the paper runs 50 of 54; a small world model's
-    // imagination drifts sooner, and the robot sees a fresh frame at every re-plan).
-    actionsPerChunk: Math.max(1, Math.floor(arch.msth.proximalSteps / 2)),
+    // Re-plan at every step, as BESO: at this scale closed-loop pushing needs a fresh frame more
+    // than the paper's long open-loop chunks (BENCHMARKS.md compares 1, 2, 4 and 8).
+    actionsPerChunk: 1,
   });
 }

@@ -15,6 +15,11 @@ export interface Act2GoalArchitecture {
   proprioDim: number;
   /** Z: width of an image latent (LayerNorm'd, so about unit scale like the flow's N(0, I) noise). */
   latentDim: number;
+  /**
+   * Position estimates read linearly off a latent (x, y of the pusher, then of each block; a block the
+   * scene lacks reads as off the table): positionDim/2 object tokens for the action expert.
+   */
+  positionDim: number;
   /** Channels of the encoder's stride-2 3×3 convolutions; the decoder mirrors them. */
   encoderChannels: readonly number[];
   /** Which future frames are imagined and which actions predicted. */
@@ -37,6 +42,7 @@ export const DEFAULT_ACT2GOAL_ARCHITECTURE: Act2GoalArchitecture = {
   actionDim: 2,
   proprioDim: 4,
   latentDim: 32,
+  positionDim: 6,
   encoderChannels: [16, 32, 64, 64],
   msth: { proximalSteps: 16, strideSteps: 4, distalCount: 4 },
   maxGoalSteps: 300,
@@ -78,6 +84,10 @@ export const ACT2GOAL_TENSORS = {
     hiddenStates: 'hidden_states',
   },
   actionExpert: {
+    /** float32 [B, Z]: z_t, whose position estimates make the object tokens. */
+    currentLatent: 'current_latent',
+    /** float32 [B, Z]: z_g, likewise. */
+    goalLatent: 'goal_latent',
     /** float32 [B, L, T, d_w]: the world model's hidden states, computed once per plan. */
     hiddenStates: 'hidden_states',
     /** float32 [B, Pp], z-scored. */

@@ -50,7 +50,7 @@ export function buildWorldModelGraph(arch: Act2GoalArchitecture, seed = 0): Mode
   return b.build();
 }
 
-/** One action-expert evaluation: stacked world-model hidden states, proprio, τ, noisy actions → velocity. */
+/** One action-expert evaluation: z_t, z_g, stacked world-model hidden states, proprio, τ, noisy actions → velocity. */
 export function buildActionExpertGraph(arch: Act2GoalArchitecture, seed = 0): Model {
   const b = new GraphBuilder('act2goal_action_expert', { seed });
   const names = ACT2GOAL_TENSORS.actionExpert;
@@ -58,6 +58,8 @@ export function buildActionExpertGraph(arch: Act2GoalArchitecture, seed = 0): Mo
   const stacked = b.input(names.hiddenStates, ['batch', arch.layers, tokens, arch.worldModel.width]);
   const velocity = actionExpertNetwork(
     {
+      currentLatent: b.input(names.currentLatent, ['batch', arch.latentDim]),
+      goalLatent: b.input(names.goalLatent, ['batch', arch.latentDim]),
       hiddenStates: Array.from({ length: arch.layers }, (_, l) =>
         stacked.slice([l], [l + 1], [1]).squeeze([1]),
       ),

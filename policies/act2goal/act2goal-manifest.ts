@@ -20,6 +20,9 @@ export function checkAct2GoalManifest(
 ): void {
   const arch = manifest.act2goal?.architecture;
   if (!Number.isInteger(arch?.latentDim)) fail('act2goal.architecture.latentDim', 'a whole number');
+  const positions = arch?.positionDim;
+  if (!(Number.isInteger(positions) && (positions as number) >= 2 && (positions as number) % 2 === 0))
+    fail('act2goal.architecture.positionDim', 'an even whole number ≥ 2 (x, y per object)');
   if (!Number.isInteger(arch?.maxGoalSteps)) fail('act2goal.architecture.maxGoalSteps', 'a whole number');
   const { msth, maxGoalSteps } = arch as Act2GoalArchitecture;
   try {

@@ -129,7 +129,16 @@ export class Act2GoalPolicy implements ChunkPolicy {
     );
     const ones = new Float32Array(batch).fill(1);
     const hidden = (await runWorldModel(latents, ones, [wm.hiddenStates]))[wm.hiddenStates];
-    const actions = await this.sampleActions(hidden, conditions[wm.proprio], rngs, options.steps);
+    const actions = await this.sampleActions(
+      {
+        current: conditions[wm.currentLatent],
+        goal: conditions[wm.goalLatent],
+        proprio: conditions[wm.proprio],
+      },
+      hidden,
+      rngs,
+      options.steps,
+    );
     const rowSize = msthActionCount(this.arch.msth) * this.manifest.action.dim;
     return requests.map((_, i) => ({
       goalSteps: goalSteps[i],
@@ -160,8 +169,8 @@ export class Act2GoalPolicy implements ChunkPolicy {
 
   /** The expert's flow over normalised MSTH actions, cross-attending to fixed hidden states. */
   private sampleActions(
+    conditions: Record<'current' | 'goal' | 'proprio', TensorData>,
     hiddenStates: TensorData,
-    proprio: TensorData,
     rngs: ChunkRequest['rng'][],
     steps: number,
   ): Promise<Float32Array> {
@@ -173,8 +182,10 @@ export class Act2GoalPolicy implements ChunkPolicy {
       {
         velocity: async (x, taus) => {
           const out = await this.sessions.actionExpert.run({
+            [names.currentLatent]: conditions.current,
+            [names.goalLatent]: conditions.goal,
             [names.hiddenStates]: hiddenStates,
-            [names.proprio]: proprio,
+            [names.proprio]: conditions.proprio,
             [names.flowTime]: f32([batch], taus),
             [names.noisyActions]: f32([batch, actions, dim], x),
           });

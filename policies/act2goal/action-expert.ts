@@ -1,16 +1,22 @@
 import { concat, layerNorm, linear } from '../../nn/layers.ts';
 import type { Tensor } from '../../nn/tensor.ts';
+import { objectTokenFeatures } from '../object-features.ts';
 import { PolicyError } from '../policy-error.ts';
 import type { Act2GoalArchitecture } from './act2goal-config.ts';
+import { estimatePositions } from './image-autoencoder.ts';
 import { msthActionCount } from './msth.ts';
 import { scalarToken } from './scalar-token.ts';
 import { TOKEN_INIT, transformerBlock } from './transformer-block.ts';
 
-/** Tokens before the actions: τ, proprio. */
-const CONDITION_TOKENS = 2;
+/** Tokens before the object tokens: τ, proprio. */
+const LEADING_TOKENS = 2;
 
 /** Inputs of the action expert's velocity network. */
 export interface ActionExpertInputs {
+  /** float32 [B, Z]: z_t. */
+  currentLatent: Tensor;
+  /** float32 [B, Z]: z_g. */
+  goalLatent: Tensor;
   /** L × float32 [B, T, d_w]: the world model's block outputs, one per expert block. */
   hiddenStates: Tensor[];
   /** float32 [B, Pp], z-scored. */
@@ -22,9 +28,12 @@ export interface ActionExpertInputs {
 }
 
 /**
- * Act2Goal's action expert at our scale: tokens [τ, proprio, a_1..a_{P+M}] with learned positions, L
- * pre-LN blocks where block l self-attends, then cross-attends to the world model's block-l output
- * (layer by layer, as in the paper), final LayerNorm and a linear velocity head → float32 [B, P + M, A].
+ * Act2Goal's action expert at our scale: tokens [τ, proprio, o_1..o_N, a_1..a_{P+M}] with learned
+ * positions, L pre-LN blocks where block l self-attends, then cross-attends to the world model's
+ * block-l output (layer by layer, as in the paper), final LayerNorm and a linear velocity head →
+ * float32 [B, P + M, A]. The N = positionDim/2 object tokens are one shared projection of each
+ * object's {@link objectTokenFeatures} from the position estimates of z_t and z_g: BESO pushes two
+ * blocks only with such tokens (BENCHMARKS.md), and the imagined frames do not replace them.
  */
 export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalArchitecture): Tensor {
   if (inputs.hiddenStates.length !== arch.layers) {
@@ -36,21 +45,28 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
   const b = inputs.flowTime.b;
   const { width: d, heads } = arch.actionExpert;
   const actions = msthActionCount(arch.msth);
+  const objects = arch.positionDim / 2;
   const init = TOKEN_INIT;
+  const endpoints = concat([inputs.currentLatent.unsqueeze([1]), inputs.goalLatent.unsqueeze([1])], 1);
+  const positions = estimatePositions(endpoints, arch);
+  const at = (row: number) => positions.slice([row], [row + 1], [1]).reshape([-1, arch.positionDim]);
+  const features = objectTokenFeatures(at(0), at(1), objects);
+  const conditionTokens = LEADING_TOKENS + objects;
   return b.scope('action_expert', () => {
     const tokens = concat(
       [
         scalarToken(inputs.flowTime, 'time_embed', d),
         linear(inputs.proprio.unsqueeze([1]), 'proprio_embed', d, { init }),
+        linear(features, 'object_embed', d, { init }),
         linear(inputs.noisyActions, 'action_embed', d, { init }),
       ],
       1,
     );
-    let x = tokens.add(b.param('position', [1, CONDITION_TOKENS + actions, d], init));
+    let x = tokens.add(b.param('position', [1, conditionTokens + actions, d], init));
     for (const [layer, context] of inputs.hiddenStates.entries()) {
       x = transformerBlock(x, `block${layer}`, { heads, context });
     }
-    const actionTokens = layerNorm(x, 'ln_f').slice([CONDITION_TOKENS], [CONDITION_TOKENS + actions], [1]);
+    const actionTokens = layerNorm(x, 'ln_f').slice([conditionTokens], [conditionTokens + actions], [1]);
     return linear(actionTokens, 'head', arch.actionDim, { init });
   });
 }

@@ -40,3 +40,12 @@ export function decodeLatent(latent: Tensor, arch: Act2GoalArchitecture): Tensor
     return conv2d(x, 'to_rgb', 3, 3, { pad: 1 });
   });
 }
+
+/**
+ * The autoencoder's position estimates: a linear head on latents float32 [..., Z] → [..., positionDim],
+ * x and y of the pusher then of each block as (p − 0.5)·4 (on the table in [−2, 2]; a block the scene
+ * lacks reads −3). Trained with the autoencoder (stage 0), frozen after.
+ */
+export function estimatePositions(latent: Tensor, arch: Act2GoalArchitecture): Tensor {
+  return linear(latent, 'position_head', arch.positionDim);
+}

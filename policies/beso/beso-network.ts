@@ -1,5 +1,6 @@
 import { attention, concat, conv2d, gelu, layerNorm, linear, silu } from '../../nn/layers.ts';
 import type { Tensor } from '../../nn/tensor.ts';
+import { objectTokenFeatures } from '../object-features.ts';
 import type { BesoArchitecture } from './beso-config.ts';
 
 /**
@@ -92,22 +93,20 @@ export function besoDenoiserNetwork(inputs: DenoiserInputs, arch: BesoArchitectu
 }
 
 /**
- * The object tokens' features: for each object whose position the embeddings estimate (pusher,
- * block 0, block 1) its position in the newest frame, how far its goal position lies from there
- * (zero for the null goal) and where it lies from the pusher → float32 [B, positionDim/2, 6].
+ * The object tokens' features ({@link objectTokenFeatures}) from the position estimates of the newest
+ * frame's and the goal's embeddings; the goal offsets are zero for the null goal → float32
+ * [B, positionDim/2, 6].
  */
 export function objectFeatures(
   inputs: Pick<DenoiserInputs, 'goal' | 'observation'>,
   arch: BesoArchitecture,
 ): Tensor {
   const e = arch.embedDim;
-  const objects = arch.positionDim / 2;
   const newest = inputs.observation
     .slice([arch.window - 1, e - arch.positionDim], [arch.window, e], [1, 2])
-    .reshape([-1, objects, 2]);
-  const goal = inputs.goal.slice([e - arch.positionDim], [e], [1]).reshape([-1, objects, 2]);
+    .reshape([-1, arch.positionDim]);
+  const goal = inputs.goal.slice([e - arch.positionDim], [e], [1]);
   // 0 for the all-zero null goal, 1 for any real (LayerNormed, Σx² ≈ E) goal embedding.
   const goalPresent = inputs.goal.mul(inputs.goal).sum([1], true).tanh().reshape([-1, 1, 1]);
-  const pusher = concat(Array(objects).fill(newest.slice([0], [1], [1])), 1);
-  return concat([newest, goal.sub(newest).mul(goalPresent), newest.sub(pusher)], 2);
+  return objectTokenFeatures(newest, goal, arch.positionDim / 2, goalPresent);
 }

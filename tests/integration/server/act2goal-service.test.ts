@@ -21,7 +21,7 @@ describe('PolicyService serving an Act2Goal package', () => {
       family: 'act2goal',
       window: 1,
       chunkLength: 4,
-      actionsPerChunk: 2,
+      actionsPerChunk: 1,
     });
     expect(models[0].samplerDefaults).toMatchObject({ steps: 10, worldModelSteps: 10 });
   });

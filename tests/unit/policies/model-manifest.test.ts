@@ -85,6 +85,11 @@ describe('readModelManifest for Act2Goal packages', () => {
     ],
     ['latentDim', { ...act2goal, act2goal: { goalSteps: 'predicted' } }, /act2goal\.architecture\.latentDim/],
     [
+      'positionDim',
+      { ...act2goal, act2goal: { ...act2goal.act2goal, architecture: { ...arch, positionDim: 5 } } },
+      /act2goal\.architecture\.positionDim: expected an even whole number/,
+    ],
+    [
       'goalSteps',
       { ...act2goal, act2goal: { ...act2goal.act2goal, goalSteps: 0 } },
       /act2goal\.goalSteps: expected 'predicted'/,

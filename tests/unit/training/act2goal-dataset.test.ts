@@ -56,7 +56,7 @@ function recoverClean(noisy: TensorData, target: TensorData, tau: TensorData, ro
   });
 }
 
-const framesOf = (values: TensorData['data']) =>
+const framesOf = (values: TensorData['data'] | number[]) =>
   Array.from({ length: values.length / z }, (_, f) => Math.round(values[f * z] as number));
 const actionsOf = (values: number[]) => values.map((v) => Math.round(v * 200) / 2 + 0);
 
@@ -90,7 +90,11 @@ describe('Act2Goal training samples', () => {
     const actions = recoverClean(batch.noisy_actions, batch.action_target, batch.action_flow_time, 0);
     // a_18, a_19, then zeros at j = 2, 3 ≥ K, then the distal actions into the goal: a_19 twice
     expect(actionsOf(actions.filter((_, k) => k % 2 === 0))).toEqual([18, 19, 0, 0, 19, 19]);
-    expect(batch).not.toHaveProperty('noisy_latents');
+    // stage 2 keeps the latent flow targets (L_v) but not the goal-steps head's
+    expect(framesOf(recoverClean(batch.noisy_latents, batch.latent_target, batch.flow_time, 0))).toEqual([
+      20, 20, 20, 20,
+    ]);
+    expect(batch).not.toHaveProperty('log_goal_steps_target');
   });
 
   it('z-score proprio and draw the same batch for the same step', () => {

@@ -41,10 +41,12 @@ describe('Act2Goal stage-0 samples', () => {
     expect(batch.frames.data[3]).toBe(2);
   });
 
-  it('carry the probe targets of the frame shown', () => {
-    // frame 1 of episode 0: pusher at (0.25, 0.5) → (p − 0.5)·4; no blocks
+  it('carry the position targets of the frame shown, absent blocks off the table', () => {
+    // frame 1 of episode 0: pusher at (0.25, 0.5) → (p − 0.5)·4; no blocks → −3, still counted
     const batch = data.batch(Int32Array.of(1));
-    expect(Array.from(batch.frame_states.data as Float32Array, (v) => v + 0)).toEqual([-1, 0, 0, 0, 0, 0]);
-    expect([...batch.frame_state_mask.data]).toEqual([1, 1, 0, 0, 0, 0]);
+    expect(Array.from(batch.frame_states.data as Float32Array, (v) => v + 0)).toEqual([
+      -1, 0, -3, -3, -3, -3,
+    ]);
+    expect([...batch.frame_state_mask.data]).toEqual([1, 1, 1, 1, 1, 1]);
   });
 });

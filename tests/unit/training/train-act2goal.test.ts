@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../cli/main.ts';
 import { createRng } from '../../../common/rng.ts';
 import type { Model } from '../../../nn/builder.ts';
+import { loadSafetensors } from '../../../nn/files.ts';
 import type { TensorData } from '../../../nn/graph.ts';
 import { decodeOnnx } from '../../../nn/onnx-decode.ts';
 import { encodeOnnx } from '../../../nn/onnx-encode.ts';
@@ -94,7 +95,7 @@ describe('goalserve train act2goal (tiny model)', () => {
       family: 'act2goal',
       window: 1,
       action: { chunk: 4, dim: 2 },
-      actionsPerChunk: 2,
+      actionsPerChunk: 1,
       sampler: { steps: 10, worldModelSteps: 10 },
       act2goal: { goalSteps: 'predicted', architecture: { latentDim: 8, msth: { distalCount: 2 } } },
     });
@@ -105,6 +106,14 @@ describe('goalserve train act2goal (tiny model)', () => {
       'goalSteps',
       'worldModel',
     ]);
+  });
+
+  it("exports stage 0's position head unchanged by the later stages", async () => {
+    const stage0 = await loadSafetensors(`${pkg}.ckpt.stage0.safetensors`);
+    const exported = packageWeights(pkg);
+    for (const name of ['position_head.weight', 'position_head.bias']) {
+      expect(exported.get(name)!.data).toEqual(stage0.tensors.get(`ema.${name}`)!.data);
+    }
   });
 
   it('round-trips the autoencoder: encoder then decoder in ORT give the stage-0 training loss', async () => {
@@ -128,7 +137,7 @@ describe('goalserve train act2goal (tiny model)', () => {
     expect(mse(decoded.data as Float32Array, pixels.data as Float32Array)).toBeCloseTo(expected, 5);
   });
 
-  it('round-trips world model, action expert and goal-steps head: ORT steps give the stage-1 training loss', async () => {
+  it('round-trips world model, action expert and goal-steps head: ORT steps give the stage-1 and stage-2 training losses', async () => {
     const arch = policy.manifest.act2goal!.architecture;
     const b = 3;
     const feeds = {
@@ -166,6 +175,8 @@ describe('goalserve train act2goal (tiny model)', () => {
       noisy_latents: feeds.clean_latents,
     });
     const actions = await expert.run({
+      current_latent: feeds.current_latent,
+      goal_latent: feeds.goal_latent,
       hidden_states: clean.hidden_states,
       proprio: feeds.proprio,
       flow_time: feeds.action_flow_time,
@@ -185,6 +196,13 @@ describe('goalserve train act2goal (tiny model)', () => {
       feeds,
     );
     expect(lossV + 0.1 * lossA + 0.1 * lossK).toBeCloseTo(expected, 4);
+    const { log_goal_steps_target, ...stage2Feeds } = feeds;
+    const stage2 = await trainingLoss(
+      buildDynamicsTrainingGraph(arch, b, 0, 2),
+      packageWeights(pkg),
+      stage2Feeds,
+    );
+    expect(lossV + lossA).toBeCloseTo(stage2, 4);
   });
 
   it('samples P proximal actions per request in robot units within the clip, the same for the same seed', async () => {
@@ -338,7 +356,7 @@ describe('goalserve train act2goal (tiny model)', () => {
       episodes: 1,
       steps: 2,
       worldModelSteps: 3,
-      actionsPerChunk: 2,
+      actionsPerChunk: 1,
     });
     expect(result.meanSteps).toBeGreaterThan(0);
   });

@@ -37,6 +37,8 @@ function actionExpertFeeds(rows: number, seed: number): Record<string, TensorDat
     [ae.proprio]: randomTensor([rows, arch.proprioDim], seed + 1),
     [ae.flowTime]: tensorOf([rows], (b) => 0.2 + 0.3 * b),
     [ae.noisyActions]: randomTensor([rows, actions, arch.actionDim], seed + 2),
+    [ae.currentLatent]: randomTensor([rows, arch.latentDim], seed + 3),
+    [ae.goalLatent]: randomTensor([rows, arch.latentDim], seed + 4),
   };
 }
 
@@ -132,12 +134,24 @@ describe('act2goal action expert graph', () => {
     }
   });
 
+  it('reads the current and goal latents (their object tokens)', async () => {
+    const model = buildActionExpertGraph(arch);
+    const feeds = actionExpertFeeds(1, 20);
+    const base = await runModel(model, feeds);
+    for (const name of [ae.currentLatent, ae.goalLatent]) {
+      const moved = await runModel(model, { ...feeds, [name]: randomTensor([1, arch.latentDim], 99) });
+      expect(maxAbsDifference(base[ae.velocity], moved[ae.velocity])).toBeGreaterThan(1e-6);
+    }
+  });
+
   it('names the mismatch when it gets fewer hidden states than blocks', () => {
     const b = new GraphBuilder('bad_expert');
     const states = b.input('states', [1, tokens, arch.worldModel.width]);
     try {
       actionExpertNetwork(
         {
+          currentLatent: b.input('current', [1, arch.latentDim]),
+          goalLatent: b.input('goal', [1, arch.latentDim]),
           hiddenStates: [states],
           proprio: b.input('proprio', [1, arch.proprioDim]),
           flowTime: b.input('flow_time', [1]),

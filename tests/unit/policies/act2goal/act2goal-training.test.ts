@@ -35,10 +35,12 @@ async function trainOnBatch(model: Model, feeds: Record<string, TensorData>, ste
 function buildJointGraph(actionLossOnly: boolean): Model {
   const b = new GraphBuilder('act2goal_joint', { seed: 4 });
   const proprio = b.input(wm.proprio, [batch, arch.proprioDim]);
+  const currentLatent = b.input(wm.currentLatent, [batch, arch.latentDim]);
+  const goalLatent = b.input(wm.goalLatent, [batch, arch.latentDim]);
   const { velocity, hiddenStates } = worldModelNetwork(
     {
-      currentLatent: b.input(wm.currentLatent, [batch, arch.latentDim]),
-      goalLatent: b.input(wm.goalLatent, [batch, arch.latentDim]),
+      currentLatent,
+      goalLatent,
       proprio,
       goalSteps: b.input(wm.goalSteps, [batch]),
       flowTime: b.input(wm.flowTime, [batch]),
@@ -48,6 +50,8 @@ function buildJointGraph(actionLossOnly: boolean): Model {
   );
   const actionVelocity = actionExpertNetwork(
     {
+      currentLatent,
+      goalLatent,
       hiddenStates,
       proprio,
       flowTime: b.input('action_flow_time', [batch]),

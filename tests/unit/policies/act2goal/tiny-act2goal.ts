@@ -11,6 +11,7 @@ export const TINY_ACT2GOAL: Act2GoalArchitecture = {
   actionDim: 2,
   proprioDim: 3,
   latentDim: 6,
+  positionDim: 6,
   encoderChannels: [4, 8],
   msth: { proximalSteps: 4, strideSteps: 2, distalCount: 2 },
   maxGoalSteps: 50,
