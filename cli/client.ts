@@ -8,7 +8,7 @@ import { UsageError } from './usage-error.ts';
 
 /**
  * `goalserve client --server HOST:PORT --task T --episodes N --seed S [--json] [--model NAME
- * --control-hz HZ --threshold F --blend MODE --encoding jpeg|png|raw]`: a simulated robot over gRPC.
+ * --control-hz HZ --threshold F --blend MODE --encoding jpeg|png|raw --jpeg-quality Q]`: a simulated robot over gRPC.
  */
 export async function runClient(args: string[]): Promise<number> {
   const o = parseCommandOptions('client', args, {
@@ -22,9 +22,8 @@ export async function runClient(args: string[]): Promise<number> {
     threshold: { type: 'string' },
     blend: { type: 'string', default: 'latest-only' },
     'ensemble-decay': { type: 'string' },
-    // Lossless by default: the shipped BESO model reads positions off the image to a fraction of a
-    // pixel, and JPEG's artefacts move them enough to fail pushing (BENCHMARKS.md, server section).
-    encoding: { type: 'string', default: 'png' },
+    encoding: { type: 'string', default: 'jpeg' },
+    'jpeg-quality': { type: 'string' },
   });
   const task = readTaskOption(o.task);
   if (!BLEND_MODES.includes(o.blend as BlendMode))
@@ -52,6 +51,7 @@ export async function runClient(args: string[]): Promise<number> {
         fallback: 0.01,
       }),
       encoding: o.encoding as FrameEncodingName,
+      jpegQuality: readIntegerOption('jpeg-quality', o['jpeg-quality'], { min: 1, max: 100, fallback: 90 }),
     });
     console.log(o.json ? JSON.stringify(result) : formatResult(result));
     return 0;

@@ -21,6 +21,8 @@ export interface SimRobotOptions {
   blend: BlendMode;
   ensembleDecay: number;
   encoding: FrameEncodingName;
+  /** JPEG quality, 1–100, when `encoding` is 'jpeg'. */
+  jpegQuality?: number;
 }
 
 /** The result line of `goalserve client`. */
@@ -47,7 +49,7 @@ export async function runSimRobot(client: PolicyClient, options: SimRobotOptions
   const controlHz = options.controlHz ?? session.started.controlRateHz;
   const scheduler = new ChunkScheduler(session, options);
   const env = createTabletopEnv(options.task, { imageSize: imageSizePx });
-  const frame = (rgb: Uint8Array) => encodeFrame(rgb, imageSizePx, options.encoding);
+  const frame = (rgb: Uint8Array) => encodeFrame(rgb, imageSizePx, options.encoding, options.jpegQuality);
   let successes = 0;
   let totalSteps = 0;
   try {

@@ -9,6 +9,7 @@ import { createTrainingSigmaSampler } from '../policies/sampling/training-sigma.
 import { BESO_TRAINING_TENSORS } from './beso-training-graph.ts';
 import { type EpisodeStore, episodeFrame } from './episode-store.ts';
 import { pickHindsightGoal } from './hindsight-goal.ts';
+import type { JpegAugmentation } from './jpeg-copies.ts';
 import { ABSENT_POSITION, PROBED_STATE_DIM, writeProbeTargets } from './state-probe.ts';
 
 /** How training samples are drawn; see METHODS.md (BESO, Training). */
@@ -22,6 +23,8 @@ export interface BesoSampling {
   sigmaMax: number;
   /** Weight of the position-estimate loss on the encoder (see buildBesoTrainingGraph). */
   positionWeight: number;
+  /** JPEG copies mixed into the pixel stage (see pixelFrameFeed). */
+  jpeg: JpegAugmentation;
 }
 
 /** The defaults of `goalserve train beso`. */
@@ -33,12 +36,16 @@ export const DEFAULT_BESO_SAMPLING: BesoSampling = {
   // ×10 (was 1): an object-centric denoiser sees the scene only through these estimates, and their
   // error was what held push2 back (BENCHMARKS.md, "What held pushing back").
   positionWeight: 10,
+  // Half the frames JPEG-compressed: trained on lossless renders only, the encoder's block position
+  // moved by 0.07 table units on quality-100 JPEG frames (pixel error 0.65 levels) and pushing over
+  // gRPC with JPEG failed (BENCHMARKS.md, server section).
+  jpeg: { share: 0.5, qualityMin: 60, qualityMax: 100 },
 };
 
 /** How a batch's images reach a training graph: as pixels or as cached embeddings. */
 export interface BesoFrameFeed {
-  /** Starts a batch of n samples. */
-  begin(n: number): void;
+  /** Starts a batch of n samples for optimizer step `step`. */
+  begin(n: number, step: number): void;
   /** Puts frame `frameIndex` of episode `episodeIndex` into slot k of sample `sample`: k < W observations, k = W the goal. */
   put(episodeIndex: number, frameIndex: number, sample: number, k: number): void;
   /** The batch's image tensors. */
@@ -73,13 +80,13 @@ export function createBesoDataset(
     size: starts.length,
     batch(indices) {
       const n = indices.length;
-      frames.begin(n);
+      const step = stepOf();
+      frames.begin(n, step);
       const goalKeep = new Float32Array(n);
       const proprio = new Float32Array(n * arch.window * arch.proprioDim);
       const scaled = new Float32Array(n * arch.chunk * arch.actionDim);
       const noiseLevel = new Float32Array(n);
       const target = new Float32Array(n * arch.chunk * arch.actionDim);
-      const step = stepOf();
       indices.forEach((index, slot) => {
         const { episodeIndex, t } = starts[index];
         const episode = store.episodes[episodeIndex];
@@ -124,17 +131,34 @@ export function createBesoDataset(
   };
 }
 
-/** Feeds normalised pixels with each frame's simulator positions (the end-to-end graph's inputs). */
-export function pixelFrameFeed(store: EpisodeStore, arch: BesoArchitecture): BesoFrameFeed {
+/** JPEG copies of a store's frames (see compressEpisodeFrames) and how often a slot takes one. */
+export interface JpegCopies {
+  frames: readonly Uint8Array[];
+  share: number;
+  seed: number;
+}
+
+/**
+ * Feeds normalised pixels with each frame's simulator positions (the end-to-end graph's inputs). With
+ * `jpeg`, each slot takes the frame's JPEG copy with probability `share`, drawn from (seed, step,
+ * sample, slot) so a resumed run feeds the same pixels; the position targets stay the true ones.
+ */
+export function pixelFrameFeed(
+  store: EpisodeStore,
+  arch: BesoArchitecture,
+  jpeg?: JpegCopies,
+): BesoFrameFeed {
   const frameSize = 3 * arch.imageSize * arch.imageSize;
   const perSample = arch.window + 1;
   let n = 0;
+  let step = 0;
   let pixels = new Float32Array(0);
   let states = new Float32Array(0);
   let mask = new Float32Array(0);
   return {
-    begin(count) {
+    begin(count, batchStep) {
       n = count;
+      step = batchStep;
       pixels = new Float32Array(n * perSample * frameSize);
       states = new Float32Array(n * perSample * PROBED_STATE_DIM);
       mask = new Float32Array(n * perSample * PROBED_STATE_DIM);
@@ -142,7 +166,12 @@ export function pixelFrameFeed(store: EpisodeStore, arch: BesoArchitecture): Bes
     put(episodeIndex, frameIndex, sample, k) {
       const episode = store.episodes[episodeIndex];
       const row = sample * perSample + k;
-      normalizeFrame(episodeFrame(episode, frameIndex), store.pixels, pixels, row * frameSize);
+      const compressed =
+        jpeg !== undefined && createRng(deriveSeed(jpeg.seed, step, sample, k)).next() < jpeg.share;
+      const frame = compressed
+        ? jpeg.frames[episodeIndex].subarray(frameIndex * frameSize, (frameIndex + 1) * frameSize)
+        : episodeFrame(episode, frameIndex);
+      normalizeFrame(frame, store.pixels, pixels, row * frameSize);
       // Object tokens need an estimate of every object, so absent blocks get a target too.
       writeProbeTargets(
         episode,

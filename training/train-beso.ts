@@ -16,6 +16,7 @@ import {
 import { buildBesoDenoiserTrainingGraph, buildBesoTrainingGraph } from './beso-training-graph.ts';
 import { loadEpisodeStore } from './episode-store.ts';
 import { encodeEpisodeFrames } from './frame-cache.ts';
+import { compressEpisodeFrames } from './jpeg-copies.ts';
 import { type RunSettings, stageCheckpoint, startFrom, trainStageWeights } from './run-training-stage.ts';
 import { writeBesoPackage } from './write-beso-package.ts';
 
@@ -40,8 +41,9 @@ export interface BesoTrainOptions extends RunSettings {
 /**
  * Trains a BESO policy and writes a model package with the EMA weights. Stage 0 ('end-to-end'):
  * encoder and GPT denoiser together on pixels, the encoder's position estimates trained against the
- * simulator's positions. Stage 1 ('denoiser'): the encoder frozen, every frame embedded once, the
- * denoiser trained on to the cached embeddings, several times faster per step than with pixels.
+ * simulator's positions, half the frames JPEG-compressed. Stage 1 ('denoiser'): the encoder frozen,
+ * every frame embedded once, the denoiser trained on to the cached embeddings, several times faster
+ * per step than with pixels.
  * Both: AdamW (weight decay 0.05 on matrices), global-norm clipping at 1, EMA 0.999 with warm-up,
  * goal dropout 0.1; each stage resumes from its own checkpoint.
  */
@@ -60,10 +62,16 @@ export async function trainBeso(options: BesoTrainOptions): Promise<ModelManifes
     checkpoint: stageCheckpoint(options.checkpoint, index),
     onProgress: (p: TrainProgress, size: number) => options.onProgress?.(name, p, size),
   });
+  const jpeg = {
+    frames: await compressEpisodeFrames(store, sampling.jpeg, seed),
+    share: sampling.jpeg.share,
+    seed,
+  };
   let weights = await trainStageWeights({
     ...stage(0, 'end-to-end'),
     model: buildBesoTrainingGraph(arch, batch, seed, sampling.positionWeight),
-    data: (stepOf) => createBesoDataset(store, arch, sampling, seed, stepOf, pixelFrameFeed(store, arch)),
+    data: (stepOf) =>
+      createBesoDataset(store, arch, sampling, seed, stepOf, pixelFrameFeed(store, arch, jpeg)),
   });
   if (options.steps.denoiser > 0) {
     const embeddings = await encodeEpisodeFrames(

@@ -78,6 +78,39 @@ describe('BESO training samples', () => {
     expect(a.target.data).not.toEqual(c.target.data);
   });
 
+  it('feed a frame slot its JPEG copy with the given share, the same slots again for the same step', () => {
+    // Copies whose every pixel is 0 normalise to −mean/std, which no original frame does everywhere.
+    const copies = store.episodes.map((e) => new Uint8Array(e.frames.length));
+    const frameSize = 3 * 16 * 16;
+    const copied = (share: number, step: number) => {
+      const jpeg = { frames: copies, share, seed: 4 };
+      const data = createBesoDataset(
+        store,
+        arch,
+        DEFAULT_BESO_SAMPLING,
+        0,
+        () => step,
+        pixelFrameFeed(store, arch, jpeg),
+      );
+      const frames = data.batch(Int32Array.from({ length: 100 }, (_, i) => i % data.size)).frames
+        .data as Float32Array;
+      const black = -store.pixels.mean[0] / store.pixels.std[0];
+      return Array.from({ length: frames.length / frameSize }, (_, r) =>
+        frames
+          .subarray(r * frameSize, (r + 1) * frameSize)
+          .every((v, i) => i >= 256 || Math.abs(v - black) < 1e-5),
+      );
+    };
+    expect(copied(0, 1).some(Boolean)).toBe(false);
+    expect(copied(1, 1).every(Boolean)).toBe(true);
+    const half = copied(0.5, 1);
+    const share = half.filter(Boolean).length / half.length;
+    expect(share).toBeGreaterThan(0.4);
+    expect(share).toBeLessThan(0.6);
+    expect(copied(0.5, 1)).toEqual(half);
+    expect(copied(0.5, 2)).not.toEqual(half);
+  });
+
   it('drop the goal for about 10 % of samples (classifier-free guidance)', () => {
     const data = pixelSamples(store);
     const n = Math.min(400, data.size);
