@@ -1,5 +1,5 @@
 import { BLEND_MODES, type BlendMode } from '../clients/action-queue.ts';
-import { FRAME_ENCODINGS, type FrameEncodingName } from '../clients/frame-encoder.ts';
+import { DEFAULT_JPEG_QUALITY, FRAME_ENCODINGS, type FrameEncodingName } from '../clients/frame-encoder.ts';
 import { createPolicyClient } from '../clients/policy-client.ts';
 import { runSimRobot, type SimRobotResult } from '../clients/sim-robot.ts';
 import { parseCommandOptions, readIntegerOption, readNumberOption } from './options.ts';
@@ -51,7 +51,11 @@ export async function runClient(args: string[]): Promise<number> {
         fallback: 0.01,
       }),
       encoding: o.encoding as FrameEncodingName,
-      jpegQuality: readIntegerOption('jpeg-quality', o['jpeg-quality'], { min: 1, max: 100, fallback: 90 }),
+      jpegQuality: readIntegerOption('jpeg-quality', o['jpeg-quality'], {
+        min: 1,
+        max: 100,
+        fallback: DEFAULT_JPEG_QUALITY,
+      }),
     });
     console.log(o.json ? JSON.stringify(result) : formatResult(result));
     return 0;

@@ -8,6 +8,9 @@ export const FRAME_ENCODINGS = {
   raw: 'IMAGE_ENCODING_RAW_RGB',
 } as const satisfies Record<string, ImageEncoding>;
 
+/** JPEG quality when a client does not choose one. */
+export const DEFAULT_JPEG_QUALITY = 90;
+
 /** A command-line encoding name. */
 export type FrameEncodingName = keyof typeof FRAME_ENCODINGS;
 
@@ -20,7 +23,7 @@ export async function encodeFrame(
   rgb: Uint8Array,
   sizePx: number,
   encoding: FrameEncodingName,
-  jpegQuality = 90,
+  jpegQuality = DEFAULT_JPEG_QUALITY,
 ): Promise<Frame> {
   if (encoding === 'raw') {
     return { encoding: FRAME_ENCODINGS.raw, data: rgb, widthPx: sizePx, heightPx: sizePx };
