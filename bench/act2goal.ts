@@ -4,7 +4,7 @@ import { validateSamplerOptions } from '../policies/sampling/sampler-options.ts'
 import { measureChunkLatency } from './chunk-latency.ts';
 
 /**
- * `npm run bench -- act2goal [--model DIR]`: chunk latency of an Act2Goal package at batch 1 and 8 for
+ * `npm run bench -- act2goal [--model DIR --intra-op-threads T]`: chunk latency of an Act2Goal package at batch 1 and 8 for
  * the package's world-model and action-expert Euler steps and for half of each. A chunk is a whole
  * plan: embed the newest frame, K, the world model's flow, one hidden-state pass, the expert's flow.
  */
@@ -14,9 +14,11 @@ export async function runAct2GoalBench(): Promise<void> {
     options: {
       model: { type: 'string', default: 'models/act2goal-tabletop' },
       iterations: { type: 'string', default: '40' },
+      'intra-op-threads': { type: 'string', default: '1' },
     },
   });
-  const policy = await Act2GoalPolicy.load(values.model);
+  const threads = Number(values['intra-op-threads']);
+  const policy = await Act2GoalPolicy.load(values.model, { intraOpThreads: threads });
   const defaults = policy.manifest.sampler;
   for (const scale of [1, 0.5]) {
     const options = validateSamplerOptions({
@@ -32,6 +34,7 @@ export async function runAct2GoalBench(): Promise<void> {
           ...latency,
           worldModelSteps: options.worldModelSteps,
           actionExpertSteps: options.steps,
+          threads,
         }),
       );
     }

@@ -11,10 +11,10 @@ import { UsageError } from './usage-error.ts';
 
 /**
  * `goalserve eval --model PKG --task T --episodes N --seed S [--json] [--sampler --steps --guidance
- * --world-model-steps --actions-per-chunk --strip F.png]`: closed-loop success and chunk latency in the
- * simulator, for a package of any family (Act2Goal: --steps are the action expert's Euler steps).
- * `--imagination` (Act2Goal) scores imagined frames against the scripted expert's instead, planning
- * from every actions-per-chunk-th expert frame.
+ * --world-model-steps --actions-per-chunk --intra-op-threads --strip F.png]`: closed-loop success and
+ * chunk latency in the simulator, for a package of any family (Act2Goal: --steps are the action
+ * expert's Euler steps). `--imagination` (Act2Goal) scores imagined frames against the scripted
+ * expert's instead, planning from every actions-per-chunk-th expert frame.
  */
 export async function runEval(args: string[]): Promise<number> {
   const o = parseCommandOptions('eval', args, {
@@ -28,6 +28,7 @@ export async function runEval(args: string[]): Promise<number> {
     'world-model-steps': { type: 'string' },
     guidance: { type: 'string' },
     'actions-per-chunk': { type: 'string' },
+    'intra-op-threads': { type: 'string' },
     strip: { type: 'string' },
     imagination: { type: 'boolean', default: false },
   });
@@ -38,7 +39,12 @@ export async function runEval(args: string[]): Promise<number> {
   }
   const episodes = readIntegerOption('episodes', o.episodes, { min: 1, max: 100_000, fallback: 100 });
   const seed = readIntegerOption('seed', o.seed, { min: 0, max: 2 ** 31, fallback: 1000 });
-  const policy = await loadPolicy(model);
+  const intraOpThreads = readIntegerOption('intra-op-threads', o['intra-op-threads'], {
+    min: 1,
+    max: 256,
+    fallback: 1,
+  });
+  const policy = await loadPolicy(model, { intraOpThreads });
   const defaults = policy.manifest.sampler;
   const sampler = validateSamplerOptions({
     ...defaults,
