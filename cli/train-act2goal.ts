@@ -10,8 +10,9 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
 
 /**
  * `goalserve train act2goal --data DIR… --out PKG [--autoencoder-steps --joint-steps --action-steps
- * --batch --seed --lr --checkpoint --goal-steps predicted|K --no-distal]`. `--no-distal` trains the MSTH
- * ablation (M = 0: a fixed-horizon proximal chunk only).
+ * --batch --seed --lr --checkpoint --goal-steps predicted|K --no-distal --expert-without-world-model]`.
+ * Two ablations: `--no-distal` (M = 0: a fixed-horizon proximal chunk only) and
+ * `--expert-without-world-model` (the expert's cross-attention sees a zeroed context).
  */
 export async function runTrainAct2Goal(args: string[]): Promise<number> {
   const { run, values } = parseTrainOptions(
@@ -23,6 +24,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       'action-steps': { type: 'string' },
       'goal-steps': { type: 'string' },
       'no-distal': { type: 'boolean', default: false },
+      'expert-without-world-model': { type: 'boolean', default: false },
     },
     { batch: 64 },
   );
@@ -47,7 +49,10 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
     trainAct2Goal({
       ...run,
       steps,
-      arch: values['no-distal'] ? { msth: { ...msth, distalCount: 0 } } : {},
+      arch: {
+        ...(values['no-distal'] ? { msth: { ...msth, distalCount: 0 } } : {}),
+        ...(values['expert-without-world-model'] ? { expertSeesWorldModel: false } : {}),
+      },
       goalSteps,
       signal,
       onProgress: progress.update,

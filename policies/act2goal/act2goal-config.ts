@@ -30,6 +30,12 @@ export interface Act2GoalArchitecture {
   layers: number;
   worldModel: TransformerSize;
   actionExpert: TransformerSize;
+  /**
+   * false: an ablation whose expert cross-attends to a zeroed context (keys and values reduce to
+   * learned constants), so it acts from z_t, z_g's object tokens and proprio alone while the graphs
+   * keep their inputs. Absent (older packages) means true.
+   */
+  expertSeesWorldModel?: boolean;
 }
 
 /**

@@ -63,7 +63,9 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
       1,
     );
     let x = tokens.add(b.param('position', [1, conditionTokens + actions, d], init));
-    for (const [layer, context] of inputs.hiddenStates.entries()) {
+    const seesWorldModel = arch.expertSeesWorldModel ?? true;
+    for (const [layer, hidden] of inputs.hiddenStates.entries()) {
+      const context = seesWorldModel ? hidden : hidden.mul(0);
       x = transformerBlock(x, `block${layer}`, { heads, context });
     }
     const actionTokens = layerNorm(x, 'ln_f').slice([conditionTokens], [conditionTokens + actions], [1]);

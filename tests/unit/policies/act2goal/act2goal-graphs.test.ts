@@ -134,6 +134,19 @@ describe('act2goal action expert graph', () => {
     }
   });
 
+  it('ignores the hidden states in the expert-without-world-model ablation, and still reads the rest', async () => {
+    const model = buildActionExpertGraph({ ...arch, expertSeesWorldModel: false });
+    const feeds = actionExpertFeeds(1, 20);
+    const base = await runModel(model, feeds);
+    const other = await runModel(model, {
+      ...feeds,
+      [ae.hiddenStates]: randomTensor([1, arch.layers, tokens, arch.worldModel.width], 77),
+    });
+    expect(maxAbsDifference(base[ae.velocity], other[ae.velocity])).toBe(0);
+    const moved = await runModel(model, { ...feeds, [ae.proprio]: randomTensor([1, arch.proprioDim], 78) });
+    expect(maxAbsDifference(base[ae.velocity], moved[ae.velocity])).toBeGreaterThan(1e-6);
+  });
+
   it('reads the current and goal latents (their object tokens)', async () => {
     const model = buildActionExpertGraph(arch);
     const feeds = actionExpertFeeds(1, 20);
