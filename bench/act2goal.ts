@@ -4,8 +4,9 @@ import { validateSamplerOptions } from '../policies/sampling/sampler-options.ts'
 import { measureChunkLatency } from './chunk-latency.ts';
 
 /**
- * `npm run bench -- act2goal [--model DIR --intra-op-threads T]`: chunk latency of an Act2Goal package at batch 1 and 8 for
- * the package's world-model and action-expert Euler steps and for half of each. A chunk is a whole
+ * `npm run bench -- act2goal [--model DIR --intra-op-threads T]`: chunk latency of an Act2Goal
+ * package at batch 1 and 8 for the package's world-model and action-expert Euler steps and for half
+ * of each (T: ONNX Runtime threads per op, default 1 like the server). A chunk is a whole
  * plan: embed the newest frame, K, the world model's flow, one hidden-state pass, the expert's flow.
  */
 export async function runAct2GoalBench(): Promise<void> {

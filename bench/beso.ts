@@ -4,8 +4,8 @@ import { validateSamplerOptions } from '../policies/sampling/sampler-options.ts'
 import { measureChunkLatency } from './chunk-latency.ts';
 
 /**
- * `npm run bench -- beso [--model DIR --intra-op-threads T]`: chunk latency of a BESO package at batch 1, 8 and 32, with
- * guidance off (λ = 1, one pass) and on (λ = 1.5, a doubled batch). A chunk here is what a server
+ * `npm run bench -- beso [--model DIR --intra-op-threads T]`: chunk latency of a BESO package at
+ * batch 1, 8 and 32 (T threads per op, default 1 like the server), with guidance off (λ = 1, one pass) and on (λ = 1.5, a doubled batch). A chunk here is what a server
  * does per robot per re-plan: embed the robot's newest frame, then run the sampler.
  */
 export async function runBesoBench(): Promise<void> {
