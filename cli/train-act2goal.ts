@@ -25,6 +25,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       'goal-steps': { type: 'string' },
       'no-distal': { type: 'boolean', default: false },
       'expert-without-world-model': { type: 'boolean', default: false },
+      'plan-positions': { type: 'boolean', default: false },
     },
     { batch: 64 },
   );
@@ -52,6 +53,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       arch: {
         ...(values['no-distal'] ? { msth: { ...msth, distalCount: 0 } } : {}),
         ...(values['expert-without-world-model'] ? { expertSeesWorldModel: false } : {}),
+        ...(values['plan-positions'] ? { expertReadsPlanPositions: true } : {}),
       },
       goalSteps,
       signal,

@@ -11,8 +11,9 @@ import {
 import { scaleActionValue } from '../policies/robot-units.ts';
 import { writeFlowTrainingPair } from '../policies/sampling/flow-matching.ts';
 import { ACT2GOAL_TRAINING_TENSORS } from './act2goal-training-graphs.ts';
-import type { EpisodeStore } from './episode-store.ts';
+import { type EpisodeStore, writeZScoredProprio } from './episode-store.ts';
 import { pickHindsightGoal } from './hindsight-goal.ts';
+import type { ImaginedFutures } from './imagined-futures.ts';
 
 /** How stage 1–2 samples are drawn. */
 export interface Act2GoalSampling {
@@ -34,8 +35,10 @@ export const DEFAULT_ACT2GOAL_SAMPLING: Act2GoalSampling = { finalGoalShare: 0.5
  * for that K: latents of frames t + msthFrameOffsets(K) and actions a_{t + msthActionOffsets(K)}, except
  * that proximal actions at or past the goal (j ≥ K) are zero, the hold-still command: the frames there
  * are the goal repeated, and for the final goal this is BESO's zero padding past an episode's end.
- * Proprio is z-scored, actions min-max scaled to [−1, 1]. Everything random depends only on (seed,
- * stage, training step, slot), so a resumed run draws the same batches.
+ * Proprio is z-scored, actions min-max scaled to [−1, 1]. With `imagined`, the samples are its draws
+ * (fixed goals) and the τ = 1 pass gets the world model's imagined futures instead of the true ones plus
+ * noise. Everything random depends only on (seed, stage, training step, slot), so a resumed run draws
+ * the same batches.
  */
 export function createAct2GoalDataset(
   store: EpisodeStore,
@@ -45,10 +48,13 @@ export function createAct2GoalDataset(
   seed: number,
   stage: 1 | 2,
   stepOf: () => number,
+  imagined?: ImaginedFutures,
 ): Dataset {
-  const starts = store.episodes.flatMap((episode, e) =>
-    Array.from({ length: episode.steps }, (_, t) => ({ episode, latents: latents[e], t })),
-  );
+  const starts =
+    imagined?.draws ??
+    store.episodes.flatMap((episode, e) =>
+      Array.from({ length: episode.steps }, (_, t) => ({ episode: e, t })),
+    );
   const z = arch.latentDim;
   const frames = msthFrameCount(arch.msth);
   const actions = msthActionCount(arch.msth);
@@ -76,16 +82,16 @@ export function createAct2GoalDataset(
       const cleanActions = new Float32Array(actions * arch.actionDim);
       const step = stepOf();
       indices.forEach((index, slot) => {
-        const { episode, latents: own, t } = starts[index];
+        const { episode: e, t } = starts[index];
+        const episode = store.episodes[e];
+        const own = latents[e];
         const rng = createRng(deriveSeed(seed, stage, step, slot));
-        const g = pickHindsightGoal(episode.steps, t, sampling.finalGoalShare, rng);
+        const g =
+          imagined?.draws[index].goal ?? pickHindsightGoal(episode.steps, t, sampling.finalGoalShare, rng);
         const k = g - t;
         current.set(own.subarray(t * z, (t + 1) * z), slot * z);
         goal.set(own.subarray(g * z, (g + 1) * z), slot * z);
-        for (let p = 0; p < pd; p++) {
-          proprio[slot * pd + p] =
-            (episode.proprio[t * pd + p] - store.proprio.mean[p]) / store.proprio.std[p];
-        }
+        writeZScoredProprio(store, e, t, proprio, slot * pd);
         goalSteps[slot] = k;
         logGoalSteps[slot] = Math.log1p(k);
         msthFrameOffsets(arch.msth, k).forEach((offset, f) => {
@@ -98,8 +104,13 @@ export function createAct2GoalDataset(
             cleanActions[j * arch.actionDim + a] = scaleActionValue(raw, low[a], high[a]);
           }
         });
-        for (let i = 0; i < futures.length; i++) {
-          clean[slot * futures.length + i] = futures[i] + sampling.hiddenStateNoise * rng.normal();
+        const row = slot * futures.length;
+        if (imagined) {
+          clean.set(imagined.latents.subarray(index * futures.length, (index + 1) * futures.length), row);
+        } else {
+          for (let i = 0; i < futures.length; i++) {
+            clean[row + i] = futures[i] + sampling.hiddenStateNoise * rng.normal();
+          }
         }
         actionFlowTime[slot] = rng.next();
         const actionOffset = slot * cleanActions.length;

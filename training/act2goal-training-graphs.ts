@@ -17,7 +17,7 @@ export const ACT2GOAL_TRAINING_TENSORS = {
   pixelWeights: 'pixel_weights',
   /** float32 [B, F, Z]: velocity target data − noise of the MSTH future latents. */
   latentTarget: 'latent_target',
-  /** float32 [B, F, Z]: the clean MSTH future latents (plus a little noise) for the τ = 1 pass. */
+  /** float32 [B, F, Z]: the future latents of the τ = 1 pass: true plus a little noise (stage 1) or imagined (stage 2). */
   cleanLatents: 'clean_latents',
   /** float32 [B]: the action flow's τ (the world model's is `flow_time`). */
   actionFlowTime: 'action_flow_time',
@@ -66,13 +66,13 @@ export function buildAutoencoderTrainingGraph(
 
 /**
  * Stages 1 and 2 on cached latents (the encoder is frozen after stage 0). The world model runs once on
- * 2B rows: rows 0..B−1 are the noisy futures at the sampled τ (L_v), rows B..2B−1 the clean futures at
- * τ = 1, whose block outputs the action expert cross-attends to (L_a). At plan time the expert sees the
- * same kind of pass: τ = 1 on the imagined futures. Stage 1: L_v + 0.1·L_a (Act2Goal) plus the
- * goal-steps head's loss; stage 2: L_a end to end through expert and world model, plus L_v, without
- * which the world model's blocks drift to serve the expert and its imagination, the futures the
- * expert reads at plan time, falls apart (BENCHMARKS.md). Seeds equal to the exported graphs' give
- * the same initial weights by name.
+ * 2B rows: rows 0..B−1 are the noisy futures at the sampled τ (L_v), rows B..2B−1 futures at τ = 1,
+ * whose block outputs the action expert cross-attends to (L_a): the true ones in stage 1, the world
+ * model's own imagined ones in stage 2, as at plan time (the dataset decides which). Stage 1:
+ * L_v + 0.1·L_a (Act2Goal) plus the goal-steps head's loss; stage 2: L_a end to end through expert
+ * and world model, plus L_v, without which the world model's blocks drift to serve the expert and its
+ * imagination, the futures the expert reads at plan time, falls apart (BENCHMARKS.md). Seeds equal
+ * to the exported graphs' give the same initial weights by name.
  */
 export function buildDynamicsTrainingGraph(
   arch: Act2GoalArchitecture,
@@ -112,6 +112,7 @@ export function buildDynamicsTrainingGraph(
       proprio,
       flowTime: b.input(names.actionFlowTime, [batch]),
       noisyActions: b.input(ACT2GOAL_TENSORS.actionExpert.noisyActions, [batch, actions, arch.actionDim]),
+      futureLatents: clean,
     },
     arch,
   );

@@ -58,3 +58,18 @@ export function episodeFrame(episode: EpisodeRecord, index: number): Uint8Array 
   const frameSize = 3 * episode.imageSize * episode.imageSize;
   return episode.frames.subarray(index * frameSize, (index + 1) * frameSize);
 }
+
+/** Writes step t's proprio of episode e, z-scored with the store's statistics, at `offset`. */
+export function writeZScoredProprio(
+  store: EpisodeStore,
+  e: number,
+  t: number,
+  out: Float32Array,
+  offset: number,
+): void {
+  const pd = store.proprio.mean.length;
+  const raw = store.episodes[e].proprio;
+  for (let p = 0; p < pd; p++) {
+    out[offset + p] = (raw[t * pd + p] - store.proprio.mean[p]) / store.proprio.std[p];
+  }
+}

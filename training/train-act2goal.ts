@@ -18,8 +18,12 @@ import {
 } from './act2goal-training-graphs.ts';
 import { loadEpisodeStore } from './episode-store.ts';
 import { encodeEpisodeFrames } from './frame-cache.ts';
+import { drawHindsightGoals, imagineFutures } from './imagined-futures.ts';
 import { type RunSettings, stageCheckpoint, startFrom, trainStageWeights } from './run-training-stage.ts';
 import { writeAct2GoalPackage } from './write-act2goal-package.ts';
+
+/** Euler steps of the shipped world model's imagination, in plans and in stage 2's imagined futures. */
+const WORLD_MODEL_STEPS = 10;
 
 /** The three stages of the recipe, by the name progress reports use. */
 export const ACT2GOAL_STAGES = ['autoencoder', 'joint', 'action'] as const;
@@ -49,7 +53,9 @@ export interface Act2GoalTrainOptions extends RunSettings {
  * latent is computed once, so the next stages train on latents only (cheap on a CPU). Stage 1 ('joint'):
  * world model, action expert and goal-steps head with L_v + 0.1·L_a (+ 0.1·L_K). Stage 2 ('action'):
  * L_a + L_v through expert and world model, starting from stage 1's EMA weights (the goal-steps head
- * stays as stage 1 left it). The position head is trained in stage 0 only.
+ * stays as stage 1 left it), with the expert attending to futures that stage 1's world model imagined
+ * for one hindsight goal per step, as at plan time, instead of the true ones that stage 1 feeds it.
+ * The position head is trained in stage 0 only.
  */
 export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<ModelManifest> {
   const store = await loadEpisodeStore(options.data);
@@ -89,12 +95,14 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     trainable: allButPositionHead(jointModel),
     data: (stepOf) => createAct2GoalDataset(store, latents, arch, sampling, seed, 1, stepOf),
   });
+  const draws = drawHindsightGoals(store, sampling.finalGoalShare, seed);
+  const imagined = await imagineFutures(store, latents, arch, joint, draws, seed, WORLD_MODEL_STEPS);
   const actionModel = startFrom(buildDynamicsTrainingGraph(arch, batch, seed, 2), joint);
   const action = await trainStageWeights({
     ...stage(2, 'action'),
     model: actionModel,
     trainable: allButPositionHead(actionModel),
-    data: (stepOf) => createAct2GoalDataset(store, latents, arch, sampling, seed, 2, stepOf),
+    data: (stepOf) => createAct2GoalDataset(store, latents, arch, sampling, seed, 2, stepOf, imagined),
   });
   return writeAct2GoalPackage(options.out, new Map([...autoencoder, ...joint, ...action]), {
     name: options.out.split('/').filter(Boolean).pop() ?? 'act2goal',
@@ -102,7 +110,7 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     arch,
     goalSteps: options.goalSteps,
     store,
-    sampler: { ...DEFAULT_SAMPLER_OPTIONS, steps: 10, worldModelSteps: 10 },
+    sampler: { ...DEFAULT_SAMPLER_OPTIONS, steps: 10, worldModelSteps: WORLD_MODEL_STEPS },
     // Re-plan at every step, as BESO: at this scale closed-loop pushing needs a fresh frame more
     // than the paper's long open-loop chunks (BENCHMARKS.md compares 1, 2, 4 and 8).
     actionsPerChunk: 1,

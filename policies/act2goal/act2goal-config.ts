@@ -36,6 +36,11 @@ export interface Act2GoalArchitecture {
    * keep their inputs. Absent (older packages) means true.
    */
   expertSeesWorldModel?: boolean;
+  /**
+   * true: the expert also reads the plan through one token per imagined frame made of its position
+   * estimates (where each object is then, and how far it moved from now). Absent means false.
+   */
+  expertReadsPlanPositions?: boolean;
 }
 
 /**
@@ -96,6 +101,8 @@ export const ACT2GOAL_TENSORS = {
     goalLatent: 'goal_latent',
     /** float32 [B, L, T, d_w]: the world model's hidden states, computed once per plan. */
     hiddenStates: 'hidden_states',
+    /** float32 [B, F, Z]: the imagined future latents (an input only where `expertReadsPlanPositions`). */
+    futureLatents: 'future_latents',
     /** float32 [B, Pp], z-scored. */
     proprio: 'proprio',
     /** float32 [B]: flow time τ ∈ [0, 1] (0 noise, 1 data). */

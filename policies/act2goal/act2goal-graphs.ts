@@ -66,6 +66,9 @@ export function buildActionExpertGraph(arch: Act2GoalArchitecture, seed = 0): Mo
       proprio: b.input(names.proprio, ['batch', arch.proprioDim]),
       flowTime: b.input(names.flowTime, ['batch']),
       noisyActions: b.input(names.noisyActions, ['batch', msthActionCount(arch.msth), arch.actionDim]),
+      futureLatents: arch.expertReadsPlanPositions
+        ? b.input(names.futureLatents, ['batch', msthFrameCount(arch.msth), arch.latentDim])
+        : undefined,
     },
     arch,
   );

@@ -134,6 +134,7 @@ export class Act2GoalPolicy implements ChunkPolicy {
         current: conditions[wm.currentLatent],
         goal: conditions[wm.goalLatent],
         proprio: conditions[wm.proprio],
+        futures: f32([batch, frames, z], latents),
       },
       hidden,
       rngs,
@@ -169,7 +170,7 @@ export class Act2GoalPolicy implements ChunkPolicy {
 
   /** The expert's flow over normalised MSTH actions, cross-attending to fixed hidden states. */
   private sampleActions(
-    conditions: Record<'current' | 'goal' | 'proprio', TensorData>,
+    conditions: Record<'current' | 'goal' | 'proprio' | 'futures', TensorData>,
     hiddenStates: TensorData,
     rngs: ChunkRequest['rng'][],
     steps: number,
@@ -178,6 +179,7 @@ export class Act2GoalPolicy implements ChunkPolicy {
     const actions = msthActionCount(this.arch.msth);
     const dim = this.manifest.action.dim;
     const batch = rngs.length;
+    const plan = this.arch.expertReadsPlanPositions ? { [names.futureLatents]: conditions.futures } : {};
     return sampleFlow(
       {
         velocity: async (x, taus) => {
@@ -188,6 +190,7 @@ export class Act2GoalPolicy implements ChunkPolicy {
             [names.proprio]: conditions.proprio,
             [names.flowTime]: f32([batch], taus),
             [names.noisyActions]: f32([batch, actions, dim], x),
+            ...plan,
           });
           return out[names.velocity].data as Float32Array;
         },

@@ -4,7 +4,7 @@ import { objectTokenFeatures } from '../object-features.ts';
 import { PolicyError } from '../policy-error.ts';
 import type { Act2GoalArchitecture } from './act2goal-config.ts';
 import { estimatePositions } from './image-autoencoder.ts';
-import { msthActionCount } from './msth.ts';
+import { msthActionCount, msthFrameCount } from './msth.ts';
 import { scalarToken } from './scalar-token.ts';
 import { TOKEN_INIT, transformerBlock } from './transformer-block.ts';
 
@@ -25,6 +25,8 @@ export interface ActionExpertInputs {
   flowTime: Tensor;
   /** float32 [B, P + M, A]: the MSTH actions at τ. */
   noisyActions: Tensor;
+  /** float32 [B, F, Z]: the imagined future latents; read only where `arch.expertReadsPlanPositions`. */
+  futureLatents?: Tensor;
 }
 
 /**
@@ -47,17 +49,20 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
   const actions = msthActionCount(arch.msth);
   const objects = arch.positionDim / 2;
   const init = TOKEN_INIT;
-  const endpoints = concat([inputs.currentLatent.unsqueeze([1]), inputs.goalLatent.unsqueeze([1])], 1);
-  const positions = estimatePositions(endpoints, arch);
+  const frames = arch.expertReadsPlanPositions ? msthFrameCount(arch.msth) : 0;
+  // one read-out of the position head over z_t, z_g (and the imagined latents the plan tokens use)
+  const positions = estimatePositions(concat(readLatents(inputs, arch), 1), arch);
   const at = (row: number) => positions.slice([row], [row + 1], [1]).reshape([-1, arch.positionDim]);
   const features = objectTokenFeatures(at(0), at(1), objects);
-  const conditionTokens = LEADING_TOKENS + objects;
+  const plan = frames > 0 ? planPositionFeatures(positions.slice([2], [2 + frames], [1]), at(0)) : undefined;
+  const conditionTokens = LEADING_TOKENS + objects + frames;
   return b.scope('action_expert', () => {
     const tokens = concat(
       [
         scalarToken(inputs.flowTime, 'time_embed', d),
         linear(inputs.proprio.unsqueeze([1]), 'proprio_embed', d, { init }),
         linear(features, 'object_embed', d, { init }),
+        ...(plan ? [linear(plan, 'plan_embed', d, { init })] : []),
         linear(inputs.noisyActions, 'action_embed', d, { init }),
       ],
       1,
@@ -71,4 +76,25 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
     const actionTokens = layerNorm(x, 'ln_f').slice([conditionTokens], [conditionTokens + actions], [1]);
     return linear(actionTokens, 'head', arch.actionDim, { init });
   });
+}
+
+/** [z_t, z_g] as float32 [B, 2, Z], then the imagined latents [B, F, Z] where the plan tokens read them. */
+function readLatents(inputs: ActionExpertInputs, arch: Act2GoalArchitecture): Tensor[] {
+  const endpoints = [inputs.currentLatent.unsqueeze([1]), inputs.goalLatent.unsqueeze([1])];
+  if (!arch.expertReadsPlanPositions) return endpoints;
+  if (inputs.futureLatents === undefined) {
+    throw new PolicyError(
+      'MODEL_IO_MISMATCH',
+      'action expert: expertReadsPlanPositions needs the future latents',
+    );
+  }
+  return [...endpoints, inputs.futureLatents];
+}
+
+/**
+ * One feature row per imagined frame: its position estimates (`planned` float32 [B, F, positionDim])
+ * and their offsets from now's (`now` [B, positionDim]) → float32 [B, F, 2·positionDim].
+ */
+function planPositionFeatures(planned: Tensor, now: Tensor): Tensor {
+  return concat([planned, planned.sub(now.unsqueeze([1]))], 2);
 }

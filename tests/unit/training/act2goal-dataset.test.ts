@@ -121,4 +121,40 @@ describe('Act2Goal training samples', () => {
       expect(t + k).toBeLessThanOrEqual(steps);
     }
   });
+
+  it('with imagined futures, take each draw’s goal and attend to its imagined latents', () => {
+    const frames = 4;
+    const imagined = {
+      draws: [
+        { episode: 0, t: 5, goal: 20 },
+        { episode: 0, t: 3, goal: 9 },
+      ],
+      // draw i imagines every value as 100 + 10·i + its index within the row
+      latents: Float32Array.from(
+        { length: 2 * frames * z },
+        (_, k) => 100 + 10 * Math.floor(k / (frames * z)) + (k % (frames * z)),
+      ),
+    };
+    const data = createAct2GoalDataset(
+      store,
+      [latents],
+      arch,
+      { finalGoalShare: 0, hiddenStateNoise: 0.1 },
+      7,
+      2,
+      () => 0,
+      imagined,
+    );
+    expect(data.size).toBe(2);
+    const batch = data.batch(Int32Array.of(1, 0));
+    expect([...batch.goal_steps.data]).toEqual([6, 15]);
+    expect(framesOf(batch.goal_latent.data)).toEqual([9, 20]);
+    expect(batch.clean_latents.data).toEqual(
+      Float32Array.of(...imagined.latents.subarray(frames * z), ...imagined.latents.subarray(0, frames * z)),
+    );
+    // L_v still learns the true futures: t = 3, K = 6 → frames 5, 7 then 7 + ⌊2·ln 2/ln 3⌋ = 8 and 9
+    expect(framesOf(recoverClean(batch.noisy_latents, batch.latent_target, batch.flow_time, 0))).toEqual([
+      5, 7, 8, 9,
+    ]);
+  });
 });

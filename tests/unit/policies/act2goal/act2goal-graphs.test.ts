@@ -147,6 +147,38 @@ describe('act2goal action expert graph', () => {
     expect(maxAbsDifference(base[ae.velocity], moved[ae.velocity])).toBeGreaterThan(1e-6);
   });
 
+  it('reads the imagined futures only through their position estimates when reading plan positions', async () => {
+    // Z = 8 > positionDim = 6, so latents have directions the position head does not see
+    const wide = { ...arch, latentDim: 8, expertReadsPlanPositions: true };
+    const model = buildActionExpertGraph(wide);
+    const head = model.params.get('position_head.weight')!; // [Z, positionDim]
+    const columns = Array.from({ length: wide.positionDim }, (_, j) =>
+      Array.from({ length: wide.latentDim }, (_, i) => Number(head.data[i * wide.positionDim + j])),
+    );
+    const unseen = orthogonalTo(
+      columns,
+      Array.from({ length: wide.latentDim }, (_, i) => Math.cos(3 * i + 1)),
+    );
+    const feeds = {
+      ...actionExpertFeeds(1, 20),
+      [ae.currentLatent]: randomTensor([1, wide.latentDim], 23),
+      [ae.goalLatent]: randomTensor([1, wide.latentDim], 24),
+      [ae.futureLatents]: randomTensor([1, frames, wide.latentDim], 25),
+    };
+    const shifted = (direction: number[]) => ({
+      ...feeds,
+      [ae.futureLatents]: tensorOf([1, frames, wide.latentDim], (k) => {
+        const f = Math.floor(k / wide.latentDim);
+        return Number(feeds[ae.futureLatents].data[k]) + (f === 1 ? direction[k % wide.latentDim] : 0);
+      }),
+    });
+    const base = await runModel(model, feeds);
+    const blind = await runModel(model, shifted(unseen));
+    expect(maxAbsDifference(base[ae.velocity], blind[ae.velocity])).toBeLessThan(1e-5);
+    const seen = await runModel(model, shifted(columns[0].map((v) => v * 50)));
+    expect(maxAbsDifference(base[ae.velocity], seen[ae.velocity])).toBeGreaterThan(1e-4);
+  });
+
   it('reads the current and goal latents (their object tokens)', async () => {
     const model = buildActionExpertGraph(arch);
     const feeds = actionExpertFeeds(1, 20);
@@ -181,3 +213,18 @@ describe('act2goal action expert graph', () => {
     }
   });
 });
+
+/** `v` minus its projection onto the span of `columns` (Gram–Schmidt), scaled to unit length. */
+function orthogonalTo(columns: number[][], v: number[]): number[] {
+  const basis: number[][] = [];
+  const dot = (a: number[], b: number[]) => a.reduce((sum, x, i) => sum + x * b[i], 0);
+  const without = (x: number[]) => basis.reduce((r, e) => r.map((y, i) => y - dot(r, e) * e[i]), x);
+  for (const column of columns) {
+    const r = without(column);
+    const norm = Math.sqrt(dot(r, r));
+    basis.push(r.map((y) => y / norm));
+  }
+  const r = without(v);
+  const norm = Math.sqrt(dot(r, r));
+  return r.map((y) => y / norm);
+}
