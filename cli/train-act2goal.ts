@@ -10,9 +10,10 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
 
 /**
  * `goalserve train act2goal --data DIR… --out PKG [--autoencoder-steps --joint-steps --action-steps
- * --batch --seed --lr --checkpoint --goal-steps predicted|K --no-distal --expert-without-world-model]`.
- * Two ablations: `--no-distal` (M = 0: a fixed-horizon proximal chunk only) and
- * `--expert-without-world-model` (the expert's cross-attention sees a zeroed context).
+ * --batch --seed --lr --checkpoint --goal-steps predicted|K --no-distal --expert-without-world-model
+ * --plan-positions]`. Two ablations: `--no-distal` (M = 0: a fixed-horizon proximal chunk only) and
+ * `--expert-without-world-model` (the expert's cross-attention sees a zeroed context); one variant:
+ * `--plan-positions` (the expert also reads one token per imagined frame, from its position estimates).
  */
 export async function runTrainAct2Goal(args: string[]): Promise<number> {
   const { run, values } = parseTrainOptions(
@@ -26,6 +27,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       'no-distal': { type: 'boolean', default: false },
       'expert-without-world-model': { type: 'boolean', default: false },
       'plan-positions': { type: 'boolean', default: false },
+      'world-model-object-tokens': { type: 'boolean', default: false },
     },
     { batch: 64 },
   );
@@ -54,6 +56,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
         ...(values['no-distal'] ? { msth: { ...msth, distalCount: 0 } } : {}),
         ...(values['expert-without-world-model'] ? { expertSeesWorldModel: false } : {}),
         ...(values['plan-positions'] ? { expertReadsPlanPositions: true } : {}),
+        ...(values['world-model-object-tokens'] ? { worldModelObjectTokens: true } : {}),
       },
       goalSteps,
       signal,

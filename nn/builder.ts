@@ -67,6 +67,22 @@ export class GraphBuilder {
     return t;
   }
 
+  /**
+   * The parameter `<scope>.<name>` if this graph declared it already (with the same dims), else a new
+   * one as `param` makes: one weight that several parts of a graph read.
+   */
+  sharedParam(name: string, dims: number[], init: Init): Tensor {
+    const full = this.prefix + name;
+    const existing = this.params.get(full);
+    if (existing === undefined) return this.param(name, dims, init);
+    if (existing.dims.join() !== dims.join())
+      throw new NnError(
+        'BAD_ARGUMENT',
+        `shared parameter '${full}': dims [${dims}] differ from [${existing.dims}]`,
+      );
+    return new Tensor(this, full, existing.dtype, existing.dims);
+  }
+
   /** Embeds a constant tensor (an initializer); numbers become scalars of the builder's dtype. */
   constant(value: TensorData | number, hint = 'const'): Tensor {
     const t: TensorData = typeof value === 'number' ? scalar(this.dtype, value) : value;

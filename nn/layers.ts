@@ -8,6 +8,8 @@ export interface LinearOptions {
   bias: boolean;
   /** Weight init; default Kaiming-uniform over the fan-in like torch.nn.Linear. */
   init: Init;
+  /** Reuse `<name>.weight` and `<name>.bias` where the graph declared them already (see `sharedParam`). */
+  shared: boolean;
 }
 
 /**
@@ -16,15 +18,17 @@ export interface LinearOptions {
  */
 export function linear(x: Tensor, name: string, out: number, options: Partial<LinearOptions> = {}): Tensor {
   const inFeatures = x.dim(-1);
+  const param = (n: string, dims: number[], init: Init) =>
+    options.shared ? x.b.sharedParam(n, dims, init) : x.b.param(n, dims, init);
   return x.b.scope(name, () => {
-    const w = x.b.param(
+    const w = param(
       'weight',
       [inFeatures, out],
       options.init ?? { kind: 'kaiming-uniform', fanIn: inFeatures },
     );
     const y = x.matmul(w);
     if (options.bias === false) return y;
-    return y.add(x.b.param('bias', [out], { kind: 'kaiming-uniform', fanIn: inFeatures }));
+    return y.add(param('bias', [out], { kind: 'kaiming-uniform', fanIn: inFeatures }));
   });
 }
 

@@ -41,6 +41,11 @@ export interface Act2GoalArchitecture {
    * estimates (where each object is then, and how far it moved from now). Absent means false.
    */
   expertReadsPlanPositions?: boolean;
+  /**
+   * true: the world model also gets the expert's object tokens (from the position estimates of z_t
+   * and z_g) after proprio. Absent means false.
+   */
+  worldModelObjectTokens?: boolean;
 }
 
 /**

@@ -5,6 +5,7 @@ import { PolicyError } from '../policy-error.ts';
 import type { Act2GoalArchitecture } from './act2goal-config.ts';
 import { estimatePositions } from './image-autoencoder.ts';
 import { msthActionCount, msthFrameCount } from './msth.ts';
+import { endpointPositions } from './object-tokens.ts';
 import { scalarToken } from './scalar-token.ts';
 import { TOKEN_INIT, transformerBlock } from './transformer-block.ts';
 
@@ -50,11 +51,9 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
   const objects = arch.positionDim / 2;
   const init = TOKEN_INIT;
   const frames = arch.expertReadsPlanPositions ? msthFrameCount(arch.msth) : 0;
-  // one read-out of the position head over z_t, z_g (and the imagined latents the plan tokens use)
-  const positions = estimatePositions(concat(readLatents(inputs, arch), 1), arch);
-  const at = (row: number) => positions.slice([row], [row + 1], [1]).reshape([-1, arch.positionDim]);
-  const features = objectTokenFeatures(at(0), at(1), objects);
-  const plan = frames > 0 ? planPositionFeatures(positions.slice([2], [2 + frames], [1]), at(0)) : undefined;
+  const { now, goal } = endpointPositions(inputs.currentLatent, inputs.goalLatent, arch);
+  const features = objectTokenFeatures(now, goal, objects);
+  const plan = frames > 0 ? planPositionFeatures(inputs, now, arch) : undefined;
   const conditionTokens = LEADING_TOKENS + objects + frames;
   return b.scope('action_expert', () => {
     const tokens = concat(
@@ -78,23 +77,17 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
   });
 }
 
-/** [z_t, z_g] as float32 [B, 2, Z], then the imagined latents [B, F, Z] where the plan tokens read them. */
-function readLatents(inputs: ActionExpertInputs, arch: Act2GoalArchitecture): Tensor[] {
-  const endpoints = [inputs.currentLatent.unsqueeze([1]), inputs.goalLatent.unsqueeze([1])];
-  if (!arch.expertReadsPlanPositions) return endpoints;
+/**
+ * One feature row per imagined frame: its position estimates and their offsets from now's
+ * (`now` float32 [B, positionDim]) → float32 [B, F, 2·positionDim].
+ */
+function planPositionFeatures(inputs: ActionExpertInputs, now: Tensor, arch: Act2GoalArchitecture): Tensor {
   if (inputs.futureLatents === undefined) {
     throw new PolicyError(
       'MODEL_IO_MISMATCH',
       'action expert: expertReadsPlanPositions needs the future latents',
     );
   }
-  return [...endpoints, inputs.futureLatents];
-}
-
-/**
- * One feature row per imagined frame: its position estimates (`planned` float32 [B, F, positionDim])
- * and their offsets from now's (`now` [B, positionDim]) → float32 [B, F, 2·positionDim].
- */
-function planPositionFeatures(planned: Tensor, now: Tensor): Tensor {
+  const planned = estimatePositions(inputs.futureLatents, arch);
   return concat([planned, planned.sub(now.unsqueeze([1]))], 2);
 }

@@ -47,5 +47,5 @@ export function decodeLatent(latent: Tensor, arch: Act2GoalArchitecture): Tensor
  * lacks reads −3). Trained with the autoencoder (stage 0), frozen after.
  */
 export function estimatePositions(latent: Tensor, arch: Act2GoalArchitecture): Tensor {
-  return linear(latent, 'position_head', arch.positionDim);
+  return linear(latent, 'position_head', arch.positionDim, { shared: true });
 }

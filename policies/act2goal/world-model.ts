@@ -2,11 +2,14 @@ import { concat, layerNorm, linear } from '../../nn/layers.ts';
 import type { Tensor } from '../../nn/tensor.ts';
 import type { Act2GoalArchitecture } from './act2goal-config.ts';
 import { msthFrameCount } from './msth.ts';
+import { endpointObjectFeatures } from './object-tokens.ts';
 import { scalarToken } from './scalar-token.ts';
 import { TOKEN_INIT, transformerBlock } from './transformer-block.ts';
 
-/** Tokens before the imagined frames: τ, K, z_t, z_g, proprio. */
-export const WORLD_MODEL_CONDITION_TOKENS = 5;
+/** Tokens before the imagined frames: τ, K, z_t, z_g, proprio, then the object tokens where the arch has them. */
+export function worldModelConditionTokens(arch: Act2GoalArchitecture): number {
+  return 5 + (arch.worldModelObjectTokens ? arch.positionDim / 2 : 0);
+}
 
 /** Inputs of the world model's velocity network. */
 export interface WorldModelInputs {
@@ -42,6 +45,10 @@ export function worldModelNetwork(inputs: WorldModelInputs, arch: Act2GoalArchit
   const { width: d, heads } = arch.worldModel;
   const frames = msthFrameCount(arch.msth);
   const init = TOKEN_INIT;
+  const conditionTokens = worldModelConditionTokens(arch);
+  const objects = arch.worldModelObjectTokens
+    ? endpointObjectFeatures(inputs.currentLatent, inputs.goalLatent, arch)
+    : undefined;
   return b.scope('world_model', () => {
     const time = scalarToken(inputs.flowTime, 'time_embed', d);
     // ln(1 + K)/ln(1 + K_max): with log-spaced distal frames the goal's order of magnitude is what matters
@@ -57,21 +64,18 @@ export function worldModelNetwork(inputs: WorldModelInputs, arch: Act2GoalArchit
         distance,
         linear(endpoints, 'latent_embed', d, { init }),
         linear(inputs.proprio.unsqueeze([1]), 'proprio_embed', d, { init }),
+        ...(objects ? [linear(objects, 'object_embed', d, { init })] : []),
         linear(inputs.noisyLatents, 'noisy_embed', d, { init }),
       ],
       1,
     );
-    let x = tokens.add(b.param('position', [1, WORLD_MODEL_CONDITION_TOKENS + frames, d], init));
+    let x = tokens.add(b.param('position', [1, conditionTokens + frames, d], init));
     const hiddenStates: Tensor[] = [];
     for (let layer = 0; layer < arch.layers; layer++) {
       x = transformerBlock(x, `block${layer}`, { heads });
       hiddenStates.push(x);
     }
-    const futures = layerNorm(x, 'ln_f').slice(
-      [WORLD_MODEL_CONDITION_TOKENS],
-      [WORLD_MODEL_CONDITION_TOKENS + frames],
-      [1],
-    );
+    const futures = layerNorm(x, 'ln_f').slice([conditionTokens], [conditionTokens + frames], [1]);
     return { velocity: linear(futures, 'head', arch.latentDim, { init }), hiddenStates };
   });
 }

@@ -100,6 +100,16 @@ describe('act2goal world model graph', () => {
     }
   });
 
+  it('adds one token per object where the arch gives it object tokens, and the expert takes those hidden states', async () => {
+    const withObjects = { ...arch, worldModelObjectTokens: true };
+    const out = await runModel(buildWorldModelGraph(withObjects), worldModelFeeds(batch, 30));
+    const objects = arch.positionDim / 2;
+    expect(out[wm.hiddenStates].dims).toEqual([batch, arch.layers, tokens + objects, arch.worldModel.width]);
+    const feeds = { ...actionExpertFeeds(batch, 31), [ae.hiddenStates]: out[wm.hiddenStates] };
+    const actions = await runModel(buildActionExpertGraph(withObjects), feeds);
+    expect(actions[ae.velocity].dims).toEqual([batch, 6, arch.actionDim]);
+  });
+
   it('depends on the goal distance K', async () => {
     const model = buildWorldModelGraph(arch);
     const feeds = worldModelFeeds(1, 10);
