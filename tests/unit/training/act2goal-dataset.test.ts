@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { TensorData } from '../../../nn/graph.ts';
 import type { EpisodeRecord } from '../../../sim/episode.ts';
-import { createAct2GoalDataset } from '../../../training/act2goal-dataset.ts';
+import { type Act2GoalSampling, createAct2GoalDataset } from '../../../training/act2goal-dataset.ts';
 import type { EpisodeStore } from '../../../training/episode-store.ts';
+import type { ImaginedFutures } from '../../../training/imagined-futures.ts';
 import { TINY_ACT2GOAL as arch } from '../policies/act2goal/tiny-act2goal.ts';
 
 // P = 4, r = 2, M = 2: frames at offsets 2, 4 then two distal; actions 0..3 then two distal.
@@ -33,17 +34,14 @@ const store: EpisodeStore = {
   actionBounds: { low: [-1, -1], high: [1, 1] },
 };
 
+/** The dataset over the one episode, seed 7, at training step `step`. */
+function datasetOf(stage: 1 | 2, sampling: Act2GoalSampling, step: number, imagined?: ImaginedFutures) {
+  return createAct2GoalDataset(store, [latents], arch, sampling, 7, stage, () => step, imagined);
+}
+
 /** Always the final goal and clean τ = 1 latents, so the targets are fixed by t alone. */
 function finalGoalData(stage: 1 | 2) {
-  return createAct2GoalDataset(
-    store,
-    [latents],
-    arch,
-    { finalGoalShare: 1, hiddenStateNoise: 0 },
-    7,
-    stage,
-    () => 3,
-  );
+  return datasetOf(stage, { finalGoalShare: 1, hiddenStateNoise: 0 }, 3);
 }
 
 /** Clean values x = x_τ + (1 − τ)·v recovered from a flow-matching pair, row `row`. */
@@ -105,15 +103,7 @@ describe('Act2Goal training samples', () => {
   });
 
   it('pick hindsight goals after t within the episode', () => {
-    const data = createAct2GoalDataset(
-      store,
-      [latents],
-      arch,
-      { finalGoalShare: 0, hiddenStateNoise: 0.1 },
-      7,
-      1,
-      () => 0,
-    );
+    const data = datasetOf(1, { finalGoalShare: 0, hiddenStateNoise: 0.1 }, 0);
     const batch = data.batch(Int32Array.from({ length: steps }, (_, t) => t));
     for (let t = 0; t < steps; t++) {
       const k = batch.goal_steps.data[t] as number;
@@ -135,16 +125,7 @@ describe('Act2Goal training samples', () => {
         (_, k) => 100 + 10 * Math.floor(k / (frames * z)) + (k % (frames * z)),
       ),
     };
-    const data = createAct2GoalDataset(
-      store,
-      [latents],
-      arch,
-      { finalGoalShare: 0, hiddenStateNoise: 0.1 },
-      7,
-      2,
-      () => 0,
-      imagined,
-    );
+    const data = datasetOf(2, { finalGoalShare: 0, hiddenStateNoise: 0.1 }, 0, imagined);
     expect(data.size).toBe(2);
     const batch = data.batch(Int32Array.of(1, 0));
     expect([...batch.goal_steps.data]).toEqual([6, 15]);
