@@ -26,10 +26,10 @@ describe('shared parameters', () => {
       });
       const affine = (v: Float32Array, row: number, j: number) =>
         bias[j] + [0, 1, 2].reduce((s, i) => s + v[row * 3 + i] * w[i * 2 + j], 0);
-      [0, 1].forEach((row) => {
-        [0, 1].forEach((j) => expect(out.fx.data[row * 2 + j]).toBeCloseTo(affine(xs, row, j), 5));
-      });
-      [0, 1].forEach((j) => expect(out.fy.data[j]).toBeCloseTo(affine(ys, 0, j), 5));
+      for (const j of [0, 1]) {
+        for (const row of [0, 1]) expect(out.fx.data[row * 2 + j]).toBeCloseTo(affine(xs, row, j), 5);
+        expect(out.fy.data[j]).toBeCloseTo(affine(ys, 0, j), 5);
+      }
     } finally {
       await session.release();
     }
