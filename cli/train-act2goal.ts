@@ -1,7 +1,7 @@
 import { DEFAULT_ACT2GOAL_ARCHITECTURE } from '../policies/act2goal/act2goal-config.ts';
 import { ACT2GOAL_STAGES, type Act2GoalStage, trainAct2Goal } from '../training/train-act2goal.ts';
 import { runInterruptible } from './interruptible.ts';
-import { readIntegerOption } from './options.ts';
+import { readIntegerOption, readNumberOption } from './options.ts';
 import { createStageProgress } from './progress-line.ts';
 import { parseTrainOptions } from './training-options.ts';
 
@@ -11,9 +11,12 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
 /**
  * `goalserve train act2goal --data DIR… --out PKG [--autoencoder-steps --joint-steps --action-steps
  * --batch --seed --lr --checkpoint --goal-steps predicted|K --no-distal --expert-without-world-model
- * --plan-positions]`. Two ablations: `--no-distal` (M = 0: a fixed-horizon proximal chunk only) and
- * `--expert-without-world-model` (the expert's cross-attention sees a zeroed context); one variant:
- * `--plan-positions` (the expert also reads one token per imagined frame, from its position estimates).
+ * --plan-positions --world-model-object-tokens --context-dropout P --guidance λ]`. Two ablations:
+ * `--no-distal` (M = 0: a fixed-horizon proximal chunk only) and `--expert-without-world-model` (the
+ * expert's cross-attention sees a zeroed context); variants: `--plan-positions` (the expert also reads
+ * one token per imagined frame, from its position estimates), `--world-model-object-tokens`, and
+ * `--context-dropout P` (stage 2 zeroes the expert's context for a share P of samples) with
+ * `--guidance λ`, the package's default world-model guidance.
  */
 export async function runTrainAct2Goal(args: string[]): Promise<number> {
   const { run, values } = parseTrainOptions(
@@ -28,6 +31,8 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       'expert-without-world-model': { type: 'boolean', default: false },
       'plan-positions': { type: 'boolean', default: false },
       'world-model-object-tokens': { type: 'boolean', default: false },
+      'context-dropout': { type: 'string' },
+      guidance: { type: 'string' },
     },
     { batch: 64 },
   );
@@ -58,6 +63,12 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
         ...(values['plan-positions'] ? { expertReadsPlanPositions: true } : {}),
         ...(values['world-model-object-tokens'] ? { worldModelObjectTokens: true } : {}),
       },
+      contextDropout: readNumberOption('context-dropout', values['context-dropout'], {
+        min: 0,
+        max: 1,
+        fallback: 0,
+      }),
+      guidance: readNumberOption('guidance', values.guidance, { min: 0, max: 100, fallback: 1 }),
       goalSteps,
       signal,
       onProgress: progress.update,

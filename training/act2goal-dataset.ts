@@ -24,10 +24,19 @@ export interface Act2GoalSampling {
    * so it tolerates the small errors of imagined latents at plan time.
    */
   hiddenStateNoise: number;
+  /**
+   * Share of stage-2 samples whose action expert reads a zeroed world-model context, so that one expert
+   * acts with the imagination and without it (the free pass of world-model guidance at plan time).
+   */
+  contextDropout: number;
 }
 
 /** The defaults of `goalserve train act2goal`. */
-export const DEFAULT_ACT2GOAL_SAMPLING: Act2GoalSampling = { finalGoalShare: 0.5, hiddenStateNoise: 0.1 };
+export const DEFAULT_ACT2GOAL_SAMPLING: Act2GoalSampling = {
+  finalGoalShare: 0.5,
+  hiddenStateNoise: 0.1,
+  contextDropout: 0,
+};
 
 /**
  * Training samples for the world model and action expert, one per (episode, step t < T), play episodes
@@ -80,6 +89,7 @@ export function createAct2GoalDataset(
       const noisyActions = new Float32Array(n * actions * arch.actionDim);
       const actionTarget = new Float32Array(n * actions * arch.actionDim);
       const cleanActions = new Float32Array(actions * arch.actionDim);
+      const contextKeep = new Float32Array(n).fill(1);
       const step = stepOf();
       indices.forEach((index, slot) => {
         const { episode: e, t } = starts[index];
@@ -131,6 +141,7 @@ export function createAct2GoalDataset(
           latentTarget,
           slot * futures.length,
         );
+        if (sampling.contextDropout > 0 && rng.next() < sampling.contextDropout) contextKeep[slot] = 0;
       });
       const wm = ACT2GOAL_TENSORS.worldModel;
       const names = ACT2GOAL_TRAINING_TENSORS;
@@ -148,7 +159,7 @@ export function createAct2GoalDataset(
         [ACT2GOAL_TENSORS.actionExpert.noisyActions]: tensor([n, actions, arch.actionDim], noisyActions),
         [names.actionTarget]: tensor([n, actions, arch.actionDim], actionTarget),
       };
-      if (stage === 2) return both;
+      if (stage === 2) return { ...both, [names.contextKeep]: tensor([n], contextKeep) };
       return { ...both, [names.logGoalSteps]: tensor([n], logGoalSteps) };
     },
   };

@@ -23,6 +23,8 @@ export const ACT2GOAL_TRAINING_TENSORS = {
   actionFlowTime: 'action_flow_time',
   /** float32 [B, P + M, A]: velocity target data − noise of the MSTH actions. */
   actionTarget: 'action_target',
+  /** float32 [B]: 1 where the action expert reads the world model's hidden states, 0 where they are zeroed (stage 2). */
+  contextKeep: 'context_keep',
   /** float32 [B]: ln(1 + K), target of the goal-steps head. */
   logGoalSteps: 'log_goal_steps_target',
   loss: 'loss',
@@ -71,7 +73,8 @@ export function buildAutoencoderTrainingGraph(
  * model's own imagined ones in stage 2, as at plan time (the dataset decides which). Stage 1:
  * L_v + 0.1·L_a (Act2Goal) plus the goal-steps head's loss; stage 2: L_a end to end through expert
  * and world model, plus L_v, without which the world model's blocks drift to serve the expert and its
- * imagination, the futures the expert reads at plan time, falls apart (BENCHMARKS.md). Seeds equal
+ * imagination, the futures the expert reads at plan time, falls apart (BENCHMARKS.md); in stage 2 the
+ * rows with `context_keep` 0 give the expert a zeroed context (context dropout). Seeds equal
  * to the exported graphs' give the same initial weights by name.
  */
 export function buildDynamicsTrainingGraph(
@@ -104,11 +107,15 @@ export function buildDynamicsTrainingGraph(
     arch,
   );
   const cleanRows = (h: typeof current) => h.slice([batch], [2 * batch], [0]);
+  // stage 2 zeroes the context of some rows (context dropout), so the expert also learns to act
+  // without the imagination: the free pass of world-model guidance at plan time
+  const keep = stage === 2 ? b.input(names.contextKeep, [batch]).unsqueeze([1, 2]) : undefined;
+  const context = (h: typeof current) => (keep ? cleanRows(h).mul(keep) : cleanRows(h));
   const actionVelocity = actionExpertNetwork(
     {
       currentLatent: current,
       goalLatent: goal,
-      hiddenStates: hiddenStates.map(cleanRows),
+      hiddenStates: hiddenStates.map(context),
       proprio,
       flowTime: b.input(names.actionFlowTime, [batch]),
       noisyActions: b.input(ACT2GOAL_TENSORS.actionExpert.noisyActions, [batch, actions, arch.actionDim]),

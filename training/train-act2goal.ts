@@ -40,6 +40,10 @@ export interface Act2GoalTrainOptions extends RunSettings {
   /** Checkpoint path; stage k resumes from `<path without .safetensors>.stage<k>.safetensors`. */
   checkpoint: string;
   arch: Partial<Act2GoalArchitecture>;
+  /** Share of stage-2 samples whose expert reads a zeroed world-model context (default 0). */
+  contextDropout?: number;
+  /** World-model guidance λ written to the manifest as the plan default (default 1: the expert reads the imagination as trained). */
+  guidance?: number;
   /** K at plan time, written to the manifest: 'predicted' (goal-steps head) or a fixed step count. */
   goalSteps: Act2GoalManifestSection['goalSteps'];
   /** The command line, recorded in the package manifest. */
@@ -54,7 +58,8 @@ export interface Act2GoalTrainOptions extends RunSettings {
  * world model, action expert and goal-steps head with L_v + 0.1·L_a (+ 0.1·L_K). Stage 2 ('action'):
  * L_a + L_v through expert and world model, starting from stage 1's EMA weights (the goal-steps head
  * stays as stage 1 left it), with the expert attending to futures that stage 1's world model imagined
- * for one hindsight goal per step, as at plan time, instead of the true ones that stage 1 feeds it.
+ * for one hindsight goal per step, as at plan time, instead of the true ones that stage 1 feeds it;
+ * with `contextDropout` > 0 that share of its samples reads a zeroed context instead (world-model guidance).
  * The position head is trained in stage 0 only.
  */
 export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<ModelManifest> {
@@ -84,7 +89,10 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     autoencoder,
     ACT2GOAL_TENSORS.encoder.latent,
   );
-  const sampling = DEFAULT_ACT2GOAL_SAMPLING;
+  const sampling = {
+    ...DEFAULT_ACT2GOAL_SAMPLING,
+    contextDropout: options.contextDropout ?? DEFAULT_ACT2GOAL_SAMPLING.contextDropout,
+  };
   const jointModel = buildDynamicsTrainingGraph(arch, batch, seed, 1);
   // the position head comes trained from stage 0 and stays as it is
   const allButPositionHead = (model: Model) =>
@@ -110,7 +118,12 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     arch,
     goalSteps: options.goalSteps,
     store,
-    sampler: { ...DEFAULT_SAMPLER_OPTIONS, steps: 10, worldModelSteps: WORLD_MODEL_STEPS },
+    sampler: {
+      ...DEFAULT_SAMPLER_OPTIONS,
+      steps: 10,
+      worldModelSteps: WORLD_MODEL_STEPS,
+      guidance: options.guidance ?? DEFAULT_SAMPLER_OPTIONS.guidance,
+    },
     // Re-plan at every step, as BESO: at this scale closed-loop pushing needs a fresh frame more
     // than the paper's long open-loop chunks (BENCHMARKS.md compares 1, 2, 4 and 8).
     actionsPerChunk: 1,

@@ -6,6 +6,7 @@ import { type ModelManifest, readModelManifest } from '../model-manifest.ts';
 import { openPackageGraph } from '../package-graph.ts';
 import { PolicyError } from '../policy-error.ts';
 import { actionsToRobotUnits, zScoreProprio } from '../robot-units.ts';
+import { guideDenoiser } from '../sampling/classifier-free-guidance.ts';
 import { sampleFlow } from '../sampling/flow-matching.ts';
 import type { SamplerOptions } from '../sampling/sampler-options.ts';
 import type { Act2GoalArchitecture } from './act2goal-config.ts';
@@ -138,7 +139,7 @@ export class Act2GoalPolicy implements ChunkPolicy {
       },
       hidden,
       rngs,
-      options.steps,
+      options,
     );
     const rowSize = msthActionCount(this.arch.msth) * this.manifest.action.dim;
     return requests.map((_, i) => ({
@@ -168,38 +169,58 @@ export class Act2GoalPolicy implements ChunkPolicy {
     );
   }
 
-  /** The expert's flow over normalised MSTH actions, cross-attending to fixed hidden states. */
+  /**
+   * The expert's flow over normalised MSTH actions, cross-attending to fixed hidden states. With
+   * world-model guidance λ ≠ 1 each step also runs the expert on a zeroed context (the free pass, as
+   * trained with context dropout) and follows v_free + λ(v_wm − v_free), both passes as one batch.
+   */
   private sampleActions(
     conditions: Record<'current' | 'goal' | 'proprio' | 'futures', TensorData>,
     hiddenStates: TensorData,
     rngs: ChunkRequest['rng'][],
-    steps: number,
+    options: SamplerOptions,
   ): Promise<Float32Array> {
     const names = this.manifest.graphs.actionExpert.tensors;
     const actions = msthActionCount(this.arch.msth);
     const dim = this.manifest.action.dim;
-    const batch = rngs.length;
-    const plan = this.arch.expertReadsPlanPositions ? { [names.futureLatents]: conditions.futures } : {};
-    return sampleFlow(
-      {
-        velocity: async (x, taus) => {
-          const out = await this.sessions.actionExpert.run({
-            [names.currentLatent]: conditions.current,
-            [names.goalLatent]: conditions.goal,
-            [names.hiddenStates]: hiddenStates,
-            [names.proprio]: conditions.proprio,
-            [names.flowTime]: f32([batch], taus),
-            [names.noisyActions]: f32([batch, actions, dim], x),
-            ...plan,
-          });
-          return out[names.velocity].data as Float32Array;
-        },
-        rngs,
-        rowSize: actions * dim,
-      },
-      steps,
-    );
+    const velocity = guideDenoiser(async (x, taus, rows, contextMask) => {
+      const out = await this.sessions.actionExpert.run({
+        [names.currentLatent]: repeatRows(conditions.current, rows),
+        [names.goalLatent]: repeatRows(conditions.goal, rows),
+        [names.hiddenStates]: maskRows(hiddenStates, contextMask),
+        [names.proprio]: repeatRows(conditions.proprio, rows),
+        [names.flowTime]: f32([rows], taus),
+        [names.noisyActions]: f32([rows, actions, dim], x),
+        ...(this.arch.expertReadsPlanPositions
+          ? { [names.futureLatents]: repeatRows(conditions.futures, rows) }
+          : {}),
+      });
+      return out[names.velocity].data as Float32Array;
+    }, options.guidance);
+    return sampleFlow({ velocity, rngs, rowSize: actions * dim }, options.steps);
   }
+}
+
+/** `t` (float32 [B, ...]) stacked rows/B times: row j is request j mod B, as a guided batch wants. */
+function repeatRows(t: TensorData, rows: number): TensorData {
+  const batch = t.dims[0];
+  if (rows === batch) return t;
+  const source = t.data as Float32Array;
+  const data = new Float32Array((source.length / batch) * rows);
+  for (let start = 0; start < data.length; start += source.length) data.set(source, start);
+  return f32([rows, ...t.dims.slice(1)], data);
+}
+
+/** {@link repeatRows} for `mask.length` rows, with the rows whose mask is 0 zeroed. */
+function maskRows(t: TensorData, mask: Uint8Array): TensorData {
+  const repeated = repeatRows(t, mask.length);
+  if (mask.every((keep) => keep === 1)) return repeated;
+  const data = Float32Array.from(repeated.data as Float32Array);
+  const rowSize = data.length / mask.length;
+  mask.forEach((keep, row) => {
+    if (keep === 0) data.fill(0, row * rowSize, (row + 1) * rowSize);
+  });
+  return f32(repeated.dims, data);
 }
 
 function checkLength(field: string, values: Float32Array, expected: number): void {

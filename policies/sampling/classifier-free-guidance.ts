@@ -3,6 +3,8 @@ import { checkDenoiserOutput, type Denoise, type GoalDenoise } from './denoiser.
 /**
  * Wraps a goal-conditioned denoiser into D_cfg = D_u + λ(D_c − D_u), running both passes as ONE call
  * on a doubled batch (rows [0, B) with the goal, rows [B, 2B) the same requests with the null goal).
+ * Being linear, it guides a flow-matching velocity field the same way (Act2Goal's action expert, whose
+ * condition is the world model's context).
  */
 export function guideDenoiser(denoise: GoalDenoise, guidance: number): Denoise {
   // λ = 1 is the conditional pass alone and λ = 0 the unconditional one: half the batch, same result.

@@ -5,11 +5,15 @@ import { SAMPLER_NAMES, type SamplerName } from './samplers.ts';
 /** How to draw one action chunk: which sampler walks which schedule, and the guidance scale λ. */
 export interface SamplerOptions extends ScheduleOptions {
   sampler: SamplerName;
-  /** Classifier-free guidance λ: 0 goal-free, 1 goal-conditioned, above 1 goal emphasised. */
+  /**
+   * Classifier-free guidance λ. BESO: 0 goal-free, 1 goal-conditioned, above 1 goal emphasised.
+   * Act2Goal (world-model guidance): 0 the action expert ignores the imagined plan (zeroed context),
+   * 1 it reads the plan as trained, in between a blend of the two velocities.
+   */
   guidance: number;
   /**
    * Act2Goal: Euler steps of the world model's flow over the imagined latents (its action expert takes
-   * `steps` Euler steps; sampler, schedule, σ, ρ and guidance are BESO's and do not apply). BESO ignores it.
+   * `steps` Euler steps; sampler, schedule, σ and ρ are BESO's and do not apply). BESO ignores it.
    */
   worldModelSteps: number;
 }

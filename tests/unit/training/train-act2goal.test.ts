@@ -174,13 +174,22 @@ describe('goalserve train act2goal (tiny model)', () => {
       flow_time: tensorOf([b], () => 1),
       noisy_latents: feeds.clean_latents,
     });
-    const actions = await expert.run({
+    const expertFeeds = {
       current_latent: feeds.current_latent,
       goal_latent: feeds.goal_latent,
       hidden_states: clean.hidden_states,
       proprio: feeds.proprio,
       flow_time: feeds.action_flow_time,
       noisy_actions: feeds.noisy_actions,
+    };
+    const actions = await expert.run(expertFeeds);
+    // context dropout on row 1: its expert reads zeros where the world model's hidden states were
+    const hidden = clean.hidden_states.data as Float32Array;
+    const rowSize = hidden.length / b;
+    const droppedRow1 = Float32Array.from(hidden, (v, i) => (Math.floor(i / rowSize) === 1 ? 0 : v));
+    const dropped = await expert.run({
+      ...expertFeeds,
+      hidden_states: { ...clean.hidden_states, data: droppedRow1 },
     });
     const k = await head.run({ current_latent: feeds.current_latent, goal_latent: feeds.goal_latent });
     await Promise.all([worldModel.release(), expert.release(), head.release()]);
@@ -197,12 +206,16 @@ describe('goalserve train act2goal (tiny model)', () => {
     );
     expect(lossV + 0.1 * lossA + 0.1 * lossK).toBeCloseTo(expected, 4);
     const { log_goal_steps_target, ...stage2Feeds } = feeds;
-    const stage2 = await trainingLoss(
-      buildDynamicsTrainingGraph(arch, b, 0, 2),
-      packageWeights(pkg),
-      stage2Feeds,
+    const stage2 = await trainingLoss(buildDynamicsTrainingGraph(arch, b, 0, 2), packageWeights(pkg), {
+      ...stage2Feeds,
+      context_keep: tensorOf([b], (i) => (i === 1 ? 0 : 1)),
+    });
+    const lossDropped = mse(
+      dropped.action_velocity.data as Float32Array,
+      feeds.action_target.data as Float32Array,
     );
-    expect(lossV + lossA).toBeCloseTo(stage2, 4);
+    expect(lossDropped).not.toBeCloseTo(lossA, 4);
+    expect(lossV + lossDropped).toBeCloseTo(stage2, 4);
   });
 
   it('samples P proximal actions per request in robot units within the clip, the same for the same seed', async () => {
@@ -218,6 +231,29 @@ describe('goalserve train act2goal (tiny model)', () => {
       expect(v).toBeCloseTo(a[0][i], 4);
     });
     expect([...a[1]]).not.toEqual([...a[0]]);
+  });
+
+  it('guides the action expert by the world model: one Euler step is affine in λ, request by request', async () => {
+    const [current, goal] = splitLatents(await policy.encode(frames));
+    const actionsAt = async (guidance: number) => {
+      const options = { ...policy.manifest.sampler, steps: 1, guidance };
+      const plans = await policy.plan([requestFor(current, goal, 4), requestFor(goal, current, 5)], options);
+      return plans.map((p) => p.actions);
+    };
+    const [free, followed, half, double] = await Promise.all([0, 1, 0.5, 2].map(actionsAt));
+    // a_λ = clip(noise + v_free + λ(v_wm − v_free)), the same noise for every λ (the same seeds)
+    const unclipped = (...v: number[]) => v.every((x) => Math.abs(x) < 1.1 - 1e-3);
+    let checked = 0;
+    for (const [r, actions] of free.entries()) {
+      expect([...actions]).not.toEqual([...followed[r]]);
+      actions.forEach((a0, i) => {
+        const [a1, aHalf, aDouble] = [followed[r][i], half[r][i], double[r][i]];
+        if (unclipped(a0, a1, aHalf)) expect(aHalf).toBeCloseTo((a0 + a1) / 2, 4);
+        if (unclipped(a0, a1, aDouble)) expect(aDouble).toBeCloseTo(2 * a1 - a0, 4);
+        if (unclipped(a0, a1, aHalf, aDouble)) checked++;
+      });
+    }
+    expect(checked).toBeGreaterThan(6);
   });
 
   it('plans with a predicted K and imagines F latents that decode to frames', async () => {
