@@ -26,6 +26,7 @@ export async function runEval(args: string[]): Promise<number> {
     sampler: { type: 'string' },
     steps: { type: 'string' },
     'world-model-steps': { type: 'string' },
+    'min-goal-steps': { type: 'string' },
     guidance: { type: 'string' },
     'actions-per-chunk': { type: 'string' },
     'intra-op-threads': { type: 'string' },
@@ -55,6 +56,11 @@ export async function runEval(args: string[]): Promise<number> {
       min: 1,
       max: 1000,
       fallback: defaults.worldModelSteps,
+    }),
+    minGoalSteps: readIntegerOption('min-goal-steps', o['min-goal-steps'], {
+      min: 1,
+      max: 1000,
+      fallback: defaults.minGoalSteps,
     }),
   });
   const actionsPerChunk = readIntegerOption('actions-per-chunk', o['actions-per-chunk'], {

@@ -22,6 +22,7 @@ export async function runImagine(args: string[]): Promise<number> {
     out: { type: 'string' },
     steps: { type: 'string' },
     'world-model-steps': { type: 'string' },
+    'min-goal-steps': { type: 'string' },
   });
   const model = readRequiredOption('model', o.model);
   const task = readTaskOption(o.task);
@@ -40,6 +41,11 @@ export async function runImagine(args: string[]): Promise<number> {
         min: 1,
         max: 1000,
         fallback: defaults.worldModelSteps,
+      }),
+      minGoalSteps: readIntegerOption('min-goal-steps', o['min-goal-steps'], {
+        min: 1,
+        max: 1000,
+        fallback: defaults.minGoalSteps,
       }),
     });
     const { size } = policy.manifest.image;

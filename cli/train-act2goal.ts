@@ -11,12 +11,13 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
 /**
  * `goalserve train act2goal --data DIR… --out PKG [--autoencoder-steps --joint-steps --action-steps
  * --batch --seed --lr --checkpoint --goal-steps predicted|K --no-distal --expert-without-world-model
- * --plan-positions --world-model-object-tokens --context-dropout P --guidance λ]`. Two ablations:
+ * --plan-positions --world-model-object-tokens --context-dropout P --guidance λ --min-goal-steps N]`. Two ablations:
  * `--no-distal` (M = 0: a fixed-horizon proximal chunk only) and `--expert-without-world-model` (the
  * expert's cross-attention sees a zeroed context); variants: `--plan-positions` (the expert also reads
  * one token per imagined frame, from its position estimates), `--world-model-object-tokens`, and
  * `--context-dropout P` (stage 2 zeroes the expert's context for a share P of samples) with
- * `--guidance λ`, the package's default world-model guidance.
+ * `--guidance λ`, the package's default world-model guidance; `--min-goal-steps N` (default P), the
+ * smallest predicted K a plan uses.
  */
 export async function runTrainAct2Goal(args: string[]): Promise<number> {
   const { run, values } = parseTrainOptions(
@@ -32,6 +33,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       'plan-positions': { type: 'boolean', default: false },
       'world-model-object-tokens': { type: 'boolean', default: false },
       'context-dropout': { type: 'string' },
+      'min-goal-steps': { type: 'string' },
       guidance: { type: 'string' },
     },
     { batch: 64 },
@@ -69,6 +71,11 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
         fallback: 0,
       }),
       guidance: readNumberOption('guidance', values.guidance, { min: 0, max: 100, fallback: 1 }),
+      minGoalSteps: readIntegerOption('min-goal-steps', values['min-goal-steps'], {
+        min: 1,
+        max: maxGoalSteps,
+        fallback: msth.proximalSteps,
+      }),
       goalSteps,
       signal,
       onProgress: progress.update,

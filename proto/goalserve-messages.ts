@@ -30,6 +30,7 @@ export interface SamplerOverrides {
   rho?: number;
   guidance?: number;
   worldModelSteps?: number;
+  minGoalSteps?: number;
 }
 
 /** goalserve.v1.StartSession. */

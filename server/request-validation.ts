@@ -81,6 +81,7 @@ export function readSamplerOverrides(
     'rho',
     'guidance',
     'worldModelSteps',
+    'minGoalSteps',
   ] as const;
   const set = Object.fromEntries(
     known

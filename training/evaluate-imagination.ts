@@ -34,6 +34,7 @@ export interface ImaginationResult {
   expertStepsMean: number;
   steps: number;
   worldModelSteps: number;
+  minGoalSteps: number;
 }
 
 /**
@@ -109,6 +110,7 @@ export async function evaluateImagination(
     expertStepsMean: mean(sums.expert, counts.plans),
     steps: options.sampler.steps,
     worldModelSteps: options.sampler.worldModelSteps,
+    minGoalSteps: options.sampler.minGoalSteps,
   };
 }
 

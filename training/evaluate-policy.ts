@@ -31,6 +31,8 @@ export interface EvaluationResult {
   guidance: number;
   /** Act2Goal only: the world model's Euler steps (`steps` are the action expert's). */
   worldModelSteps?: number;
+  /** Act2Goal only: the smallest predicted K a plan uses. */
+  minGoalSteps?: number;
   actionsPerChunk: number;
 }
 
@@ -84,7 +86,9 @@ export async function evaluatePolicy(
     sampler: options.sampler.sampler,
     steps: options.sampler.steps,
     guidance: options.sampler.guidance,
-    ...(policy.manifest.family === 'act2goal' ? { worldModelSteps: options.sampler.worldModelSteps } : {}),
+    ...(policy.manifest.family === 'act2goal'
+      ? { worldModelSteps: options.sampler.worldModelSteps, minGoalSteps: options.sampler.minGoalSteps }
+      : {}),
     actionsPerChunk: options.actionsPerChunk,
   };
 }

@@ -44,6 +44,8 @@ export interface Act2GoalTrainOptions extends RunSettings {
   contextDropout?: number;
   /** World-model guidance λ written to the manifest as the plan default (default 1: the expert reads the imagination as trained). */
   guidance?: number;
+  /** Smallest predicted K a plan uses, written to the manifest (default P: never plan toward a goal nearer than the proximal frames). */
+  minGoalSteps?: number;
   /** K at plan time, written to the manifest: 'predicted' (goal-steps head) or a fixed step count. */
   goalSteps: Act2GoalManifestSection['goalSteps'];
   /** The command line, recorded in the package manifest. */
@@ -123,6 +125,7 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
       steps: 10,
       worldModelSteps: WORLD_MODEL_STEPS,
       guidance: options.guidance ?? DEFAULT_SAMPLER_OPTIONS.guidance,
+      minGoalSteps: options.minGoalSteps ?? arch.msth.proximalSteps,
     },
     // Re-plan at every step, as BESO: at this scale closed-loop pushing needs a fresh frame more
     // than the paper's long open-loop chunks (BENCHMARKS.md compares 1, 2, 4 and 8).

@@ -104,7 +104,7 @@ export class Act2GoalPolicy implements ChunkPolicy {
       current.set(r.observation, i * z);
       proprio.set(zScoreProprio(r.proprio, this.manifest.proprio, 1), i * this.manifest.proprio.dim);
     });
-    const goalSteps = await this.goalSteps(current, goal, batch);
+    const goalSteps = await this.goalSteps(current, goal, batch, options.minGoalSteps);
     const wm = this.manifest.graphs.worldModel.tensors;
     const frames = msthFrameCount(this.arch.msth);
     const conditions = {
@@ -154,8 +154,16 @@ export class Act2GoalPolicy implements ChunkPolicy {
     await Promise.all(Object.values(this.sessions).map((s) => s.release()));
   }
 
-  /** K per row: the manifest's fixed K, or exp of the head's ln(1 + K) − 1, rounded into [1, K_max]. */
-  private async goalSteps(current: Float32Array, goal: Float32Array, batch: number): Promise<Float32Array> {
+  /**
+   * K per row: the manifest's fixed K, or exp of the head's ln(1 + K) − 1, rounded into
+   * [minGoalSteps, K_max].
+   */
+  private async goalSteps(
+    current: Float32Array,
+    goal: Float32Array,
+    batch: number,
+    minGoalSteps: number,
+  ): Promise<Float32Array> {
     const fixed = this.manifest.act2goal!.goalSteps;
     if (fixed !== 'predicted') return new Float32Array(batch).fill(fixed);
     const names = this.manifest.graphs.goalSteps.tensors;
@@ -164,8 +172,9 @@ export class Act2GoalPolicy implements ChunkPolicy {
       [names.goalLatent]: f32([batch, this.embedDim], goal),
     });
     const max = this.arch.maxGoalSteps;
+    const min = Math.min(minGoalSteps, max);
     return (out[names.logGoalSteps].data as Float32Array).map((y) =>
-      Math.min(max, Math.max(1, Math.round(Math.expm1(y)))),
+      Math.min(max, Math.max(min, Math.round(Math.expm1(y)))),
     );
   }
 

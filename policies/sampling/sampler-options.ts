@@ -16,6 +16,11 @@ export interface SamplerOptions extends ScheduleOptions {
    * `steps` Euler steps; sampler, schedule, σ and ρ are BESO's and do not apply). BESO ignores it.
    */
   worldModelSteps: number;
+  /**
+   * Act2Goal: the smallest goal distance K a plan uses when the goal-steps head predicts K (a plan
+   * toward a goal nearer than P imagines every frame at the goal; BENCHMARKS.md). BESO ignores it.
+   */
+  minGoalSteps: number;
 }
 
 /** BESO's rollout defaults: 3 DDIM steps on an exponential schedule from σ_max = 1 (Kitchen σ_min). */
@@ -28,6 +33,7 @@ export const DEFAULT_SAMPLER_OPTIONS: Readonly<SamplerOptions> = Object.freeze({
   rho: 5,
   guidance: 1,
   worldModelSteps: 10,
+  minGoalSteps: 1,
 });
 
 const MAX_STEPS = 1000;
@@ -45,7 +51,7 @@ export function validateSamplerOptions(partial: Partial<SamplerOptions> = {}): S
   }
   expectOneOf('sampler', options.sampler, SAMPLER_NAMES);
   expectOneOf('schedule', options.schedule, SCHEDULE_NAMES);
-  for (const field of ['steps', 'worldModelSteps'] as const) {
+  for (const field of ['steps', 'worldModelSteps', 'minGoalSteps'] as const) {
     const value = options[field];
     if (!Number.isInteger(value) || value < 1 || value > MAX_STEPS) {
       fail(field, `an integer in [1, ${MAX_STEPS}]`, describe(value));

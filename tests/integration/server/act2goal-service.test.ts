@@ -23,7 +23,7 @@ describe('PolicyService serving an Act2Goal package', () => {
       chunkLength: 4,
       actionsPerChunk: 1,
     });
-    expect(models[0].samplerDefaults).toMatchObject({ steps: 10, worldModelSteps: 10 });
+    expect(models[0].samplerDefaults).toMatchObject({ steps: 10, worldModelSteps: 10, minGoalSteps: 4 });
   });
 
   it('runs a full simulated episode over one Control stream, unchanged from BESO', async () => {
@@ -32,10 +32,10 @@ describe('PolicyService serving an Act2Goal package', () => {
     expect(result.meanSteps).toBeGreaterThan(0);
   });
 
-  it('Act returns the chunk the in-process planner samples, with world-model steps overridden', async () => {
+  it('Act returns the chunk the in-process planner samples, with world-model steps and K floor overridden', async () => {
     const env = createTabletopEnv('push1', { imageSize: 16 });
     const { observation, goal } = env.reset(1001);
-    const sampler = { steps: 3, worldModelSteps: 4 };
+    const sampler = { steps: 3, worldModelSteps: 4, minGoalSteps: 200 };
     const response = await t.client.act({
       sampler,
       goal: { frames: [rawFrame(goal.frame)], seed: 5 },

@@ -96,7 +96,8 @@ describe('goalserve train act2goal (tiny model)', () => {
       window: 1,
       action: { chunk: 4, dim: 2 },
       actionsPerChunk: 1,
-      sampler: { steps: 10, worldModelSteps: 10 },
+      // K is never planned below P = 4 unless asked
+      sampler: { steps: 10, worldModelSteps: 10, guidance: 1, minGoalSteps: 4 },
       act2goal: { goalSteps: 'predicted', architecture: { latentDim: 8, msth: { distalCount: 2 } } },
     });
     expect(Object.keys(manifest.graphs).sort()).toEqual([
@@ -268,6 +269,21 @@ describe('goalserve train act2goal (tiny model)', () => {
     expect(imagined.map((f) => f.length)).toEqual(Array(4).fill(16 * 16 * 3));
   });
 
+  it('plans with K = max(minGoalSteps, predicted K), within K_max', async () => {
+    const [current, goal] = splitLatents(await policy.encode(frames));
+    const kWith = async (minGoalSteps: number) => {
+      const options = { ...policy.manifest.sampler, minGoalSteps };
+      return (await policy.plan([requestFor(current, goal, 3), requestFor(goal, goal, 4)], options)).map(
+        (p) => p.goalSteps,
+      );
+    };
+    const predicted = await kWith(1);
+    const floor = Math.max(...predicted) + 5;
+    expect(await kWith(floor)).toEqual([floor, floor]);
+    expect(await kWith(Math.min(...predicted))).toEqual(predicted);
+    expect(await kWith(1000)).toEqual([300, 300]);
+  });
+
   it('uses a fixed K from the manifest when one is set, and refuses a request without a goal', async () => {
     const fixed = join(root, 'fixed-k');
     cpSync(pkg, fixed, { recursive: true });
@@ -379,7 +395,9 @@ describe('goalserve train act2goal (tiny model)', () => {
         '1000',
         '--json',
       ];
-      expect(await main([...evaluate, '--steps', '2', '--world-model-steps', '3'])).toBe(0);
+      expect(
+        await main([...evaluate, '--steps', '2', '--world-model-steps', '3', '--min-goal-steps', '7']),
+      ).toBe(0);
     } finally {
       log.mockRestore();
       error.mockRestore();
@@ -392,6 +410,7 @@ describe('goalserve train act2goal (tiny model)', () => {
       episodes: 1,
       steps: 2,
       worldModelSteps: 3,
+      minGoalSteps: 7,
       actionsPerChunk: 1,
     });
     expect(result.meanSteps).toBeGreaterThan(0);

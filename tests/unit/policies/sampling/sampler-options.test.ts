@@ -19,7 +19,7 @@ function expectRejected(partial: Record<string, unknown>, message: RegExp): void
 }
 
 describe('validateSamplerOptions', () => {
-  it("defaults to BESO's 3 DDIM steps on an exponential schedule from σ_max = 1 (and 10 Act2Goal world-model steps)", () => {
+  it("defaults to BESO's 3 DDIM steps on an exponential schedule from σ_max = 1 (and 10 Act2Goal world-model steps, K ≥ 1)", () => {
     expect(validateSamplerOptions()).toEqual({
       sampler: 'ddim',
       schedule: 'exponential',
@@ -29,6 +29,7 @@ describe('validateSamplerOptions', () => {
       rho: 5,
       guidance: 1,
       worldModelSteps: 10,
+      minGoalSteps: 1,
     });
   });
 
@@ -45,6 +46,10 @@ describe('validateSamplerOptions', () => {
     expectRejected(
       { worldModelSteps: 0 },
       /^samplerOptions\.worldModelSteps: expected an integer in \[1, 1000\], got 0$/,
+    );
+    expectRejected(
+      { minGoalSteps: 1.5 },
+      /^samplerOptions\.minGoalSteps: expected an integer in \[1, 1000\], got 1\.5$/,
     );
     expectRejected({ sigmaMin: 0 }, /^samplerOptions\.sigmaMin: expected a finite number > 0, got 0$/);
     expectRejected(
