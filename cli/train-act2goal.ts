@@ -16,7 +16,7 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
  * expert's cross-attention sees a zeroed context); variants: `--plan-positions` (the expert also reads
  * one token per imagined frame, from its position estimates), `--world-model-object-tokens`, and
  * `--context-dropout P` (stage 2 zeroes the expert's context for a share P of samples) with
- * `--guidance λ`, the package's default world-model guidance; `--min-goal-steps N` (default P), the
+ * `--guidance λ`, the package's default world-model guidance; `--min-goal-steps N` (default 1), the
  * smallest predicted K a plan uses.
  */
 export async function runTrainAct2Goal(args: string[]): Promise<number> {
@@ -74,7 +74,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       minGoalSteps: readIntegerOption('min-goal-steps', values['min-goal-steps'], {
         min: 1,
         max: maxGoalSteps,
-        fallback: msth.proximalSteps,
+        fallback: 1,
       }),
       goalSteps,
       signal,

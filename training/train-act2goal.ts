@@ -44,7 +44,7 @@ export interface Act2GoalTrainOptions extends RunSettings {
   contextDropout?: number;
   /** World-model guidance λ written to the manifest as the plan default (default 1: the expert reads the imagination as trained). */
   guidance?: number;
-  /** Smallest predicted K a plan uses, written to the manifest (default P: never plan toward a goal nearer than the proximal frames). */
+  /** Smallest predicted K a plan uses, written to the manifest (default 1: K as predicted). */
   minGoalSteps?: number;
   /** K at plan time, written to the manifest: 'predicted' (goal-steps head) or a fixed step count. */
   goalSteps: Act2GoalManifestSection['goalSteps'];
@@ -125,7 +125,7 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
       steps: 10,
       worldModelSteps: WORLD_MODEL_STEPS,
       guidance: options.guidance ?? DEFAULT_SAMPLER_OPTIONS.guidance,
-      minGoalSteps: options.minGoalSteps ?? arch.msth.proximalSteps,
+      minGoalSteps: options.minGoalSteps ?? DEFAULT_SAMPLER_OPTIONS.minGoalSteps,
     },
     // Re-plan at every step, as BESO: at this scale closed-loop pushing needs a fresh frame more
     // than the paper's long open-loop chunks (BENCHMARKS.md compares 1, 2, 4 and 8).

@@ -96,8 +96,7 @@ describe('goalserve train act2goal (tiny model)', () => {
       window: 1,
       action: { chunk: 4, dim: 2 },
       actionsPerChunk: 1,
-      // K is never planned below P = 4 unless asked
-      sampler: { steps: 10, worldModelSteps: 10, guidance: 1, minGoalSteps: 4 },
+      sampler: { steps: 10, worldModelSteps: 10, guidance: 1, minGoalSteps: 1 },
       act2goal: { goalSteps: 'predicted', architecture: { latentDim: 8, msth: { distalCount: 2 } } },
     });
     expect(Object.keys(manifest.graphs).sort()).toEqual([
@@ -374,7 +373,7 @@ describe('goalserve train act2goal (tiny model)', () => {
     }
   });
 
-  it('trains the MSTH ablation from the CLI and evaluates it closed-loop with the BESO result fields', async () => {
+  it('trains the MSTH ablation from the CLI (context dropout, package defaults) and evaluates it closed-loop with the BESO result fields', async () => {
     const out = join(root, 'no-distal');
     const lines: string[] = [];
     const log = vi.spyOn(console, 'log').mockImplementation((line) => void lines.push(String(line)));
@@ -382,7 +381,10 @@ describe('goalserve train act2goal (tiny model)', () => {
     try {
       const train = ['train', 'act2goal', '--data', ...data, '--out', out, '--batch', '4', '--no-distal'];
       const stages = ['--autoencoder-steps', '1', '--joint-steps', '1', '--action-steps', '1'];
-      expect(await main([...train, ...stages, '--checkpoint', join(root, 'cli.safetensors')])).toBe(0);
+      const defaults = ['--context-dropout', '0.5', '--guidance', '0.5', '--min-goal-steps', '9'];
+      expect(
+        await main([...train, ...stages, ...defaults, '--checkpoint', join(root, 'cli.safetensors')]),
+      ).toBe(0);
       const evaluate = [
         'eval',
         '--model',
@@ -404,6 +406,7 @@ describe('goalserve train act2goal (tiny model)', () => {
     }
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.act2goal.architecture.msth.distalCount).toBe(0);
+    expect(manifest.sampler).toMatchObject({ guidance: 0.5, minGoalSteps: 9 });
     const result = JSON.parse(lines[1]);
     expect(result).toMatchObject({
       task: 'push1',
