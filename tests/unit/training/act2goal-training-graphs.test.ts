@@ -113,13 +113,15 @@ describe('Act2Goal training graphs', () => {
     expect(losses.at(-1)).toBeLessThan(0.5 * losses[0]);
   });
 
-  it('stage 2 keeps the latent loss, drops the goal-steps head and its target', async () => {
+  it('stage 2 keeps the latent loss, drops the goal-steps head and its target, and takes a context mask', async () => {
     const model = buildDynamicsTrainingGraph(arch, batch, 0, 2);
     const inputs = model.graph.inputs.filter((v) => !model.params.has(v.name)).map((v) => v.name);
     expect(inputs).toContain('latent_target');
+    expect(inputs).toContain('context_keep');
     expect(inputs).not.toContain('log_goal_steps_target');
     expect([...model.params.keys()].some((n) => n.startsWith('goal_steps_head'))).toBe(false);
-    const { log_goal_steps_target, ...feeds } = stageFeeds();
+    const { log_goal_steps_target, ...rest } = stageFeeds();
+    const feeds = { ...rest, context_keep: tensorOf([batch], (i) => i % 2) };
     const trainer = await Trainer.create(model, {
       loss: 'loss',
       lr: constantLr(3e-3),
