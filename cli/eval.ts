@@ -6,13 +6,14 @@ import { evaluateImagination, type ImaginationResult } from '../training/evaluat
 import { evaluatePolicy } from '../training/evaluate-policy.ts';
 import { createFilmStrip } from './film-strip.ts';
 import { parseCommandOptions, readIntegerOption, readNumberOption, readRequiredOption } from './options.ts';
+import { PLAN_OPTION_SPECS, readPlanOptions } from './plan-options.ts';
 import { readTaskOption } from './task-option.ts';
 import { UsageError } from './usage-error.ts';
 
 /**
  * `goalserve eval --model PKG --task T --episodes N --seed S [--json] [--sampler --steps --guidance
- * --world-model-steps --actions-per-chunk --intra-op-threads --strip F.png]`: closed-loop success and
- * chunk latency in the simulator, for a package of any family (Act2Goal: --steps are the action
+ * --world-model-steps --min-goal-steps --actions-per-chunk --intra-op-threads --strip F.png]`:
+ * closed-loop success and chunk latency in the simulator, for a package of any family (Act2Goal: --steps are the action
  * expert's Euler steps). `--imagination` (Act2Goal) scores imagined frames against the scripted
  * expert's instead, planning from every actions-per-chunk-th expert frame.
  */
@@ -25,8 +26,7 @@ export async function runEval(args: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
     sampler: { type: 'string' },
     steps: { type: 'string' },
-    'world-model-steps': { type: 'string' },
-    'min-goal-steps': { type: 'string' },
+    ...PLAN_OPTION_SPECS,
     guidance: { type: 'string' },
     'actions-per-chunk': { type: 'string' },
     'intra-op-threads': { type: 'string' },
@@ -52,16 +52,7 @@ export async function runEval(args: string[]): Promise<number> {
     ...(o.sampler === undefined ? {} : { sampler: o.sampler as never }),
     steps: readIntegerOption('steps', o.steps, { min: 1, max: 1000, fallback: defaults.steps }),
     guidance: readNumberOption('guidance', o.guidance, { min: 0, max: 100, fallback: defaults.guidance }),
-    worldModelSteps: readIntegerOption('world-model-steps', o['world-model-steps'], {
-      min: 1,
-      max: 1000,
-      fallback: defaults.worldModelSteps,
-    }),
-    minGoalSteps: readIntegerOption('min-goal-steps', o['min-goal-steps'], {
-      min: 1,
-      max: 1000,
-      fallback: defaults.minGoalSteps,
-    }),
+    ...readPlanOptions(o, defaults),
   });
   const actionsPerChunk = readIntegerOption('actions-per-chunk', o['actions-per-chunk'], {
     min: 1,

@@ -6,11 +6,13 @@ import { validateSamplerOptions } from '../policies/sampling/sampler-options.ts'
 import { createTabletopEnv } from '../sim/tabletop-env.ts';
 import { parseCommandOptions, readIntegerOption, readRequiredOption } from './options.ts';
 import { writePanelRow } from './panel-row.ts';
+import { PLAN_OPTION_SPECS, readPlanOptions } from './plan-options.ts';
 import { readTaskOption } from './task-option.ts';
 import { UsageError } from './usage-error.ts';
 
 /**
- * `goalserve imagine --model PKG --task T --seed S --out plan.png [--steps --world-model-steps]`: one
+ * `goalserve imagine --model PKG --task T --seed S --out plan.png [--steps --world-model-steps
+ * --min-goal-steps]`: one
  * Act2Goal plan from the task's first frame, drawn as the current frame, the goal, then the decoded
  * imagined proximal and distal frames in order; prints K and the frames' step offsets as JSON.
  */
@@ -21,8 +23,7 @@ export async function runImagine(args: string[]): Promise<number> {
     seed: { type: 'string' },
     out: { type: 'string' },
     steps: { type: 'string' },
-    'world-model-steps': { type: 'string' },
-    'min-goal-steps': { type: 'string' },
+    ...PLAN_OPTION_SPECS,
   });
   const model = readRequiredOption('model', o.model);
   const task = readTaskOption(o.task);
@@ -37,16 +38,7 @@ export async function runImagine(args: string[]): Promise<number> {
     const sampler = validateSamplerOptions({
       ...defaults,
       steps: readIntegerOption('steps', o.steps, { min: 1, max: 1000, fallback: defaults.steps }),
-      worldModelSteps: readIntegerOption('world-model-steps', o['world-model-steps'], {
-        min: 1,
-        max: 1000,
-        fallback: defaults.worldModelSteps,
-      }),
-      minGoalSteps: readIntegerOption('min-goal-steps', o['min-goal-steps'], {
-        min: 1,
-        max: 1000,
-        fallback: defaults.minGoalSteps,
-      }),
+      ...readPlanOptions(o, defaults),
     });
     const { size } = policy.manifest.image;
     const { observation, goal } = createTabletopEnv(task, { imageSize: size }).reset(seed);

@@ -17,8 +17,8 @@ export interface SamplerOptions extends ScheduleOptions {
    */
   worldModelSteps: number;
   /**
-   * Act2Goal: the smallest goal distance K a plan uses when the goal-steps head predicts K (a plan
-   * toward a goal nearer than P imagines every frame at the goal; BENCHMARKS.md). BESO ignores it.
+   * Act2Goal: the smallest goal distance K a plan uses when the goal-steps head predicts K. K sets
+   * the imagined plan's pace, which the action expert follows (BENCHMARKS.md). BESO ignores it.
    */
   minGoalSteps: number;
 }
