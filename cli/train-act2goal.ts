@@ -11,13 +11,15 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
 /**
  * `goalserve train act2goal --data DIR… --out PKG [--autoencoder-steps --joint-steps --action-steps
  * --batch --seed --lr --checkpoint --goal-steps predicted|K --no-distal --expert-without-world-model
- * --plan-positions --world-model-object-tokens --context-dropout P --guidance λ --min-goal-steps N]`.
+ * --plan-positions --world-model-object-tokens --context-dropout P --guidance λ --min-goal-steps N
+ * --imagine-at-plan-k]`.
  * Two ablations: `--no-distal` (M = 0: a fixed-horizon proximal chunk only) and
  * `--expert-without-world-model` (the expert's cross-attention sees a zeroed context). Variants:
  * `--plan-positions` (the expert also reads one token per imagined frame, from its position
  * estimates), `--world-model-object-tokens`, and `--context-dropout P` (stage 2 zeroes the expert's
  * context for a share P of samples) with `--guidance λ`, the package's default world-model guidance.
- * `--min-goal-steps N` (default 1): the smallest predicted K a plan uses.
+ * `--min-goal-steps N` (default 1): the smallest predicted K a plan uses. `--imagine-at-plan-k`: stage 2
+ * imagines the expert's futures for the K a plan would use instead of the true distance to the goal.
  */
 export async function runTrainAct2Goal(args: string[]): Promise<number> {
   const { run, values } = parseTrainOptions(
@@ -35,6 +37,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       'context-dropout': { type: 'string' },
       'min-goal-steps': { type: 'string' },
       guidance: { type: 'string' },
+      'imagine-at-plan-k': { type: 'boolean', default: false },
     },
     { batch: 64 },
   );
@@ -77,6 +80,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
         fallback: 1,
       }),
       goalSteps,
+      imagineAtPlanGoalSteps: values['imagine-at-plan-k'],
       signal,
       onProgress: progress.update,
     }),

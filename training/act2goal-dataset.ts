@@ -46,7 +46,7 @@ export const DEFAULT_ACT2GOAL_SAMPLING: Act2GoalSampling = {
  * are the goal repeated, and for the final goal this is BESO's zero padding past an episode's end.
  * Proprio is z-scored, actions min-max scaled to [−1, 1]. With `imagined`, the samples are its draws
  * (fixed goals) and the τ = 1 pass gets the world model's imagined futures instead of the true ones plus
- * noise. Everything random depends only on (seed, stage, training step, slot), so a resumed run draws
+ * noise, with the K they were imagined for; the targets stay those of the true K. Everything random depends only on (seed, stage, training step, slot), so a resumed run draws
  * the same batches.
  */
 export function createAct2GoalDataset(
@@ -90,6 +90,7 @@ export function createAct2GoalDataset(
       const actionTarget = new Float32Array(n * actions * arch.actionDim);
       const cleanActions = new Float32Array(actions * arch.actionDim);
       const contextKeep = new Float32Array(n).fill(1);
+      const planGoalSteps = new Float32Array(n);
       const step = stepOf();
       indices.forEach((index, slot) => {
         const { episode: e, t } = starts[index];
@@ -103,6 +104,7 @@ export function createAct2GoalDataset(
         goal.set(own.subarray(g * z, (g + 1) * z), slot * z);
         writeZScoredProprio(store, e, t, proprio, slot * pd);
         goalSteps[slot] = k;
+        planGoalSteps[slot] = imagined?.goalSteps[index] ?? k;
         logGoalSteps[slot] = Math.log1p(k);
         msthFrameOffsets(arch.msth, k).forEach((offset, f) => {
           futures.set(own.subarray((t + offset) * z, (t + offset + 1) * z), f * z);
@@ -159,7 +161,12 @@ export function createAct2GoalDataset(
         [ACT2GOAL_TENSORS.actionExpert.noisyActions]: tensor([n, actions, arch.actionDim], noisyActions),
         [names.actionTarget]: tensor([n, actions, arch.actionDim], actionTarget),
       };
-      if (stage === 2) return { ...both, [names.contextKeep]: tensor([n], contextKeep) };
+      if (stage === 2)
+        return {
+          ...both,
+          [names.contextKeep]: tensor([n], contextKeep),
+          [names.planGoalSteps]: tensor([n], planGoalSteps),
+        };
       return { ...both, [names.logGoalSteps]: tensor([n], logGoalSteps) };
     },
   };

@@ -23,6 +23,8 @@ export const ACT2GOAL_TRAINING_TENSORS = {
   actionFlowTime: 'action_flow_time',
   /** float32 [B, P + M, A]: velocity target data − noise of the MSTH actions. */
   actionTarget: 'action_target',
+  /** float32 [B]: the K the τ = 1 pass is told (stage 2): the K its imagined futures were made for. */
+  planGoalSteps: 'plan_goal_steps',
   /** float32 [B]: 1 where the action expert reads the world model's hidden states, 0 where they are zeroed (stage 2). */
   contextKeep: 'context_keep',
   /** float32 [B]: ln(1 + K), target of the goal-steps head. */
@@ -70,7 +72,8 @@ export function buildAutoencoderTrainingGraph(
  * Stages 1 and 2 on cached latents (the encoder is frozen after stage 0). The world model runs once on
  * 2B rows: rows 0..B−1 are the noisy futures at the sampled τ (L_v), rows B..2B−1 futures at τ = 1,
  * whose block outputs the action expert cross-attends to (L_a): the true ones in stage 1, the world
- * model's own imagined ones in stage 2, as at plan time (the dataset decides which). Stage 1:
+ * model's own imagined ones in stage 2, as at plan time (the dataset decides which), there told the K
+ * they were imagined for (`plan_goal_steps`) while the L_v rows keep the true K. Stage 1:
  * L_v + 0.1·L_a (Act2Goal) plus the goal-steps head's loss; stage 2: L_a end to end through expert
  * and world model, plus L_v, without which the world model's blocks drift to serve the expert and its
  * imagination, the futures the expert reads at plan time, falls apart (BENCHMARKS.md); in stage 2 the
@@ -95,12 +98,14 @@ export function buildDynamicsTrainingGraph(
   const clean = b.input(names.cleanLatents, [batch, frames, arch.latentDim]);
   const ones = b.constant(filled('float32', [batch], 1), 'clean_flow_time');
   const twice = (x: typeof current) => concat([x, x], 0);
+  // stage 2's τ = 1 rows hold imagined futures, told the K they were imagined for (the plan's K)
+  const contextGoalSteps = stage === 2 ? b.input(names.planGoalSteps, [batch]) : goalSteps;
   const { velocity, hiddenStates } = worldModelNetwork(
     {
       currentLatent: twice(current),
       goalLatent: twice(goal),
       proprio: twice(proprio),
-      goalSteps: twice(goalSteps),
+      goalSteps: concat([goalSteps, contextGoalSteps], 0),
       flowTime: concat([b.input(wm.flowTime, [batch]), ones], 0),
       noisyLatents: concat([b.input(wm.noisyLatents, [batch, frames, arch.latentDim]), clean], 0),
     },

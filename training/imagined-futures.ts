@@ -1,14 +1,13 @@
 import { createRng, deriveSeed } from '../common/rng.ts';
 import type { TensorData } from '../nn/graph.ts';
-import { encodeOnnx } from '../nn/onnx-encode.ts';
-import { OrtSession } from '../nn/ort-session.ts';
 import { ACT2GOAL_TENSORS, type Act2GoalArchitecture } from '../policies/act2goal/act2goal-config.ts';
-import { buildWorldModelGraph } from '../policies/act2goal/act2goal-graphs.ts';
+import { buildGoalStepsGraph, buildWorldModelGraph } from '../policies/act2goal/act2goal-graphs.ts';
+import { planGoalSteps } from '../policies/act2goal/goal-steps-head.ts';
 import { msthFrameCount } from '../policies/act2goal/msth.ts';
 import { sampleFlow } from '../policies/sampling/flow-matching.ts';
 import { type EpisodeStore, writeZScoredProprio } from './episode-store.ts';
 import { pickHindsightGoal } from './hindsight-goal.ts';
-import { exportTrainedModel } from './package-files.ts';
+import { openTrainedSession } from './package-files.ts';
 
 /** Where one training sample starts and which hindsight goal it heads for. */
 export interface GoalDraw {
@@ -23,9 +22,20 @@ export interface GoalDraw {
 /** Futures the world model imagined for fixed draws, which the action expert attends to in stage 2. */
 export interface ImaginedFutures {
   draws: readonly GoalDraw[];
+  /** float32 [draws]: the K the world model was told for each draw. */
+  goalSteps: Float32Array;
   /** float32 [draws, F, Z]: the sampled MSTH latents of each draw, as a plan would imagine them. */
   latents: Float32Array;
 }
+
+/**
+ * Which K the imagination is told: each draw's true distance to its goal (goal − t), or the K a plan
+ * would use for it (the manifest's fixed K, or the goal-steps head's prediction floored at
+ * `minGoalSteps`), so the expert learns from plans whose pace is as wrong as at plan time.
+ */
+export type ImaginedGoalSteps =
+  | { kind: 'true' }
+  | { kind: 'plan'; goalSteps: 'predicted' | number; minGoalSteps: number };
 
 /** Draws per world-model run while imagining. */
 const DRAWS_PER_RUN = 512;
@@ -45,7 +55,7 @@ export function drawHindsightGoals(store: EpisodeStore, finalGoalShare: number, 
 /**
  * Runs the world model with trained `weights` the way a plan does (`steps` Euler steps from noise,
  * one RNG per draw derived from `seed`) for every draw: current and goal latents from the frame cache,
- * z-scored proprio, K = goal − t. Training the action expert on these instead of the true future
+ * z-scored proprio, K as `told`. Training the action expert on these instead of the true future
  * latents closes the gap between what it reads in training and at plan time (BENCHMARKS.md: with the
  * true futures it learns to read the next actions off them and fails on imagined ones).
  */
@@ -57,14 +67,20 @@ export async function imagineFutures(
   draws: readonly GoalDraw[],
   seed: number,
   steps: number,
+  told: ImaginedGoalSteps,
 ): Promise<ImaginedFutures> {
   const wm = ACT2GOAL_TENSORS.worldModel;
-  const graph = exportTrainedModel(buildWorldModelGraph(arch), weights, [wm.velocity]);
-  const session = await OrtSession.create(encodeOnnx(graph), graph);
+  const session = await openTrainedSession(buildWorldModelGraph(arch), weights, [wm.velocity]);
+  const head = ACT2GOAL_TENSORS.goalStepsHead;
+  const headSession =
+    told.kind === 'plan' && told.goalSteps === 'predicted'
+      ? await openTrainedSession(buildGoalStepsGraph(arch), weights, [head.logGoalSteps])
+      : undefined;
   const z = arch.latentDim;
   const pd = arch.proprioDim;
   const frames = msthFrameCount(arch.msth);
   const out = new Float32Array(draws.length * frames * z);
+  const allGoalSteps = new Float32Array(draws.length);
   const f32 = (dims: number[], data: Float32Array): TensorData => ({ dtype: 'float32', dims, data });
   try {
     for (let first = 0; first < draws.length; first += DRAWS_PER_RUN) {
@@ -78,8 +94,18 @@ export async function imagineFutures(
         current.set(latents[e].subarray(t * z, (t + 1) * z), row * z);
         goal.set(latents[e].subarray(g * z, (g + 1) * z), row * z);
         writeZScoredProprio(store, e, t, proprio, row * pd);
-        goalSteps[row] = g - t;
+        goalSteps[row] = told.kind === 'plan' && told.goalSteps !== 'predicted' ? told.goalSteps : g - t;
       });
+      if (headSession && told.kind === 'plan') {
+        const predicted = await headSession.run({
+          [head.currentLatent]: f32([n, z], current),
+          [head.goalLatent]: f32([n, z], goal),
+        });
+        (predicted[head.logGoalSteps].data as Float32Array).forEach((y, row) => {
+          goalSteps[row] = planGoalSteps(y, told.minGoalSteps, arch.maxGoalSteps);
+        });
+      }
+      allGoalSteps.set(goalSteps, first);
       const conditions = {
         [wm.currentLatent]: f32([n, z], current),
         [wm.goalLatent]: f32([n, z], goal),
@@ -103,8 +129,9 @@ export async function imagineFutures(
       );
       out.set(sampled, first * frames * z);
     }
-    return { draws, latents: out };
+    return { draws, goalSteps: allGoalSteps, latents: out };
   } finally {
     await session.release();
+    await headSession?.release();
   }
 }

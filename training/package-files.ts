@@ -4,7 +4,9 @@ import { writeFileAtomic } from '../common/atomic-write.ts';
 import type { Model } from '../nn/builder.ts';
 import { exportInference } from '../nn/export.ts';
 import type { Graph, TensorData } from '../nn/graph.ts';
+import { encodeOnnx } from '../nn/onnx-encode.ts';
 import { saveOnnxFile } from '../nn/onnx-file.ts';
+import { OrtSession } from '../nn/ort-session.ts';
 import type { ModelManifest } from '../policies/model-manifest.ts';
 import type { SamplerOptions } from '../policies/sampling/sampler-options.ts';
 import type { EpisodeStore } from './episode-store.ts';
@@ -45,6 +47,16 @@ export function exportTrainedModel(model: Model, weights: Map<string, TensorData
     [...model.params.keys()].map((name) => [name, weights.get(name) ?? model.params.get(name)!]),
   );
   return exportInference(model.graph, own, outputs);
+}
+
+/** An ONNX Runtime session of {@link exportTrainedModel}'s graph. */
+export async function openTrainedSession(
+  model: Model,
+  weights: Map<string, TensorData>,
+  outputs: string[],
+): Promise<OrtSession> {
+  const graph = exportTrainedModel(model, weights, outputs);
+  return OrtSession.create(encodeOnnx(graph), graph);
 }
 
 /**

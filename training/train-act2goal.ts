@@ -46,6 +46,11 @@ export interface Act2GoalTrainOptions extends RunSettings {
   guidance?: number;
   /** Smallest predicted K a plan uses, written to the manifest (default 1: K as predicted). */
   minGoalSteps?: number;
+  /**
+   * Stage 2 imagines each draw's futures for the K a plan would use (`goalSteps`, `minGoalSteps`)
+   * instead of the true distance to its goal (default false).
+   */
+  imagineAtPlanGoalSteps?: boolean;
   /** K at plan time, written to the manifest: 'predicted' (goal-steps head) or a fixed step count. */
   goalSteps: Act2GoalManifestSection['goalSteps'];
   /** The command line, recorded in the package manifest. */
@@ -105,8 +110,20 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     trainable: allButPositionHead(jointModel),
     data: (stepOf) => createAct2GoalDataset(store, latents, arch, sampling, seed, 1, stepOf),
   });
+  const minGoalSteps = options.minGoalSteps ?? DEFAULT_SAMPLER_OPTIONS.minGoalSteps;
   const draws = drawHindsightGoals(store, sampling.finalGoalShare, seed);
-  const imagined = await imagineFutures(store, latents, arch, joint, draws, seed, WORLD_MODEL_STEPS);
+  const imagined = await imagineFutures(
+    store,
+    latents,
+    arch,
+    joint,
+    draws,
+    seed,
+    WORLD_MODEL_STEPS,
+    options.imagineAtPlanGoalSteps
+      ? { kind: 'plan', goalSteps: options.goalSteps, minGoalSteps }
+      : { kind: 'true' },
+  );
   const actionModel = startFrom(buildDynamicsTrainingGraph(arch, batch, seed, 2), joint);
   const action = await trainStageWeights({
     ...stage(2, 'action'),
@@ -125,7 +142,7 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
       steps: 10,
       worldModelSteps: WORLD_MODEL_STEPS,
       guidance: options.guidance ?? DEFAULT_SAMPLER_OPTIONS.guidance,
-      minGoalSteps: options.minGoalSteps ?? DEFAULT_SAMPLER_OPTIONS.minGoalSteps,
+      minGoalSteps,
     },
     // Re-plan at every step, as BESO: at this scale closed-loop pushing needs a fresh frame more
     // than the paper's long open-loop chunks (BENCHMARKS.md compares 1, 2, 4 and 8).

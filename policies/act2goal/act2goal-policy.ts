@@ -10,6 +10,7 @@ import { guideDenoiser } from '../sampling/classifier-free-guidance.ts';
 import { sampleFlow } from '../sampling/flow-matching.ts';
 import type { SamplerOptions } from '../sampling/sampler-options.ts';
 import type { Act2GoalArchitecture } from './act2goal-config.ts';
+import { planGoalSteps } from './goal-steps-head.ts';
 import { msthActionCount, msthFrameCount } from './msth.ts';
 
 /** One request's plan: what the world model imagined and what the action expert made of it. */
@@ -171,10 +172,8 @@ export class Act2GoalPolicy implements ChunkPolicy {
       [names.currentLatent]: f32([batch, this.embedDim], current),
       [names.goalLatent]: f32([batch, this.embedDim], goal),
     });
-    const max = this.arch.maxGoalSteps;
-    const min = Math.min(minGoalSteps, max);
     return (out[names.logGoalSteps].data as Float32Array).map((y) =>
-      Math.min(max, Math.max(min, Math.round(Math.expm1(y)))),
+      planGoalSteps(y, minGoalSteps, this.arch.maxGoalSteps),
     );
   }
 

@@ -18,3 +18,12 @@ export function goalStepsHeadNetwork(
     return linear(hidden, 'out', 1).squeeze([1]);
   });
 }
+
+/**
+ * The K a plan uses from the head's ln(1 + K): exp(y) − 1 rounded into [minGoalSteps, maxGoalSteps]
+ * (a floor above K_max gives K_max).
+ */
+export function planGoalSteps(logGoalSteps: number, minGoalSteps: number, maxGoalSteps: number): number {
+  const min = Math.min(minGoalSteps, maxGoalSteps);
+  return Math.min(maxGoalSteps, Math.max(min, Math.round(Math.expm1(logGoalSteps))));
+}

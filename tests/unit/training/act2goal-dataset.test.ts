@@ -94,6 +94,8 @@ describe('Act2Goal training samples', () => {
     ]);
     expect(batch).not.toHaveProperty('log_goal_steps_target');
     expect([...batch.context_keep.data]).toEqual([1]);
+    // without imagined futures the τ = 1 pass is told the true K
+    expect([...batch.plan_goal_steps.data]).toEqual([2]);
   });
 
   it('zero the context of about the dropout share of stage-2 samples, the same rows for the same step', () => {
@@ -128,13 +130,14 @@ describe('Act2Goal training samples', () => {
     }
   });
 
-  it('with imagined futures, take each draw’s goal and attend to its imagined latents', () => {
+  it('with imagined futures, take each draw’s goal and attend to its imagined latents at their K', () => {
     const frames = 4;
     const imagined = {
       draws: [
         { episode: 0, t: 5, goal: 20 },
         { episode: 0, t: 3, goal: 9 },
       ],
+      goalSteps: Float32Array.of(11, 4),
       // draw i imagines every value as 100 + 10·i + its index within the row
       latents: Float32Array.from(
         { length: 2 * frames * z },
@@ -145,6 +148,8 @@ describe('Act2Goal training samples', () => {
     expect(data.size).toBe(2);
     const batch = data.batch(Int32Array.of(1, 0));
     expect([...batch.goal_steps.data]).toEqual([6, 15]);
+    // the τ = 1 pass is told the K each draw was imagined for
+    expect([...batch.plan_goal_steps.data]).toEqual([4, 11]);
     expect(framesOf(batch.goal_latent.data)).toEqual([9, 20]);
     expect(batch.clean_latents.data).toEqual(
       Float32Array.of(...imagined.latents.subarray(frames * z), ...imagined.latents.subarray(0, frames * z)),

@@ -113,15 +113,20 @@ describe('Act2Goal training graphs', () => {
     expect(losses.at(-1)).toBeLessThan(0.5 * losses[0]);
   });
 
-  it('stage 2 keeps the latent loss, drops the goal-steps head and its target, and takes a context mask', async () => {
+  it('stage 2 keeps the latent loss, drops the goal-steps head and its target, and takes a context mask and the plan’s K', async () => {
     const model = buildDynamicsTrainingGraph(arch, batch, 0, 2);
     const inputs = model.graph.inputs.filter((v) => !model.params.has(v.name)).map((v) => v.name);
     expect(inputs).toContain('latent_target');
     expect(inputs).toContain('context_keep');
+    expect(inputs).toContain('plan_goal_steps');
     expect(inputs).not.toContain('log_goal_steps_target');
     expect([...model.params.keys()].some((n) => n.startsWith('goal_steps_head'))).toBe(false);
     const { log_goal_steps_target, ...rest } = stageFeeds();
-    const feeds = { ...rest, context_keep: tensorOf([batch], (i) => i % 2) };
+    const feeds = {
+      ...rest,
+      context_keep: tensorOf([batch], (i) => i % 2),
+      plan_goal_steps: tensorOf([batch], (i) => 1 + 2 * i),
+    };
     const trainer = await Trainer.create(model, {
       loss: 'loss',
       lr: constantLr(3e-3),

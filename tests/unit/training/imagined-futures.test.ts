@@ -4,7 +4,11 @@ import type { TensorData } from '../../../nn/graph.ts';
 import { msthFrameCount } from '../../../policies/act2goal/msth.ts';
 import type { EpisodeRecord } from '../../../sim/episode.ts';
 import type { EpisodeStore } from '../../../training/episode-store.ts';
-import { drawHindsightGoals, imagineFutures } from '../../../training/imagined-futures.ts';
+import {
+  drawHindsightGoals,
+  type ImaginedGoalSteps,
+  imagineFutures,
+} from '../../../training/imagined-futures.ts';
 import { TINY_ACT2GOAL as arch } from '../policies/act2goal/tiny-act2goal.ts';
 
 const episodeOf = (steps: number) =>
@@ -58,9 +62,10 @@ describe('imagined futures', () => {
     const latents = store.episodes.map((e) => new Float32Array((e.steps + 1) * arch.latentDim).fill(0.5));
     const draws = drawHindsightGoals(store, 0.5, 3);
     const seed = 11;
-    const imagined = await imagineFutures(store, latents, arch, weights, draws, seed, 3);
+    const imagined = await imagineFutures(store, latents, arch, weights, draws, seed, 3, { kind: 'true' });
     const row = msthFrameCount(arch.msth) * arch.latentDim;
     expect(imagined.draws).toBe(draws);
+    expect([...imagined.goalSteps]).toEqual(draws.map((d) => d.goal - d.t));
     expect(imagined.latents.length).toBe(draws.length * row);
     draws.forEach((_, i) => {
       const noise = createRng(deriveSeed(seed, 0x1a62, i)).fillNormal(new Float32Array(row));
@@ -68,5 +73,33 @@ describe('imagined futures', () => {
         expect(imagined.latents[i * row + k]).toBeCloseTo(noise[k] + c[k % arch.latentDim], 4);
       }
     });
+  });
+
+  it('tell the world model the K a plan would use: fixed, or the head’s prediction with its floor', async () => {
+    const latents = store.episodes.map((e) => new Float32Array((e.steps + 1) * arch.latentDim));
+    const draws = drawHindsightGoals(store, 0.5, 3);
+    const imagine = (weights: Map<string, TensorData>, told: ImaginedGoalSteps) =>
+      imagineFutures(store, latents, arch, weights, draws, 3, 1, told);
+    const fixed = await imagine(new Map(), { kind: 'plan', goalSteps: 7, minGoalSteps: 1 });
+    expect([...fixed.goalSteps]).toEqual(draws.map(() => 7));
+    // output weight 0, bias y: the head predicts ln(1 + K) = y whatever the latents
+    const width = arch.worldModel.width;
+    const headOf = (y: number) =>
+      new Map<string, TensorData>([
+        ['goal_steps_head.out.weight', { dtype: 'float32', dims: [width, 1], data: new Float32Array(width) }],
+        ['goal_steps_head.out.bias', { dtype: 'float32', dims: [1], data: Float32Array.of(y) }],
+      ]);
+    const predicted = await imagine(headOf(Math.log(1 + 4.4)), {
+      kind: 'plan',
+      goalSteps: 'predicted',
+      minGoalSteps: 1,
+    });
+    expect([...predicted.goalSteps]).toEqual(draws.map(() => 4));
+    const floored = await imagine(headOf(Math.log(1 + 4.4)), {
+      kind: 'plan',
+      goalSteps: 'predicted',
+      minGoalSteps: 6,
+    });
+    expect([...floored.goalSteps]).toEqual(draws.map(() => 6));
   });
 });

@@ -183,13 +183,20 @@ describe('goalserve train act2goal (tiny model)', () => {
       noisy_actions: feeds.noisy_actions,
     };
     const actions = await expert.run(expertFeeds);
-    // context dropout on row 1: its expert reads zeros where the world model's hidden states were
-    const hidden = clean.hidden_states.data as Float32Array;
+    // stage 2: the τ = 1 pass is told the plan's K, and context dropout zeroes row 1's hidden states
+    const planGoalSteps = tensorOf([b], (i) => 9 - 3 * i);
+    const atPlanK = await worldModel.run({
+      ...conditions,
+      goal_steps: planGoalSteps,
+      flow_time: tensorOf([b], () => 1),
+      noisy_latents: feeds.clean_latents,
+    });
+    const hidden = atPlanK.hidden_states.data as Float32Array;
     const rowSize = hidden.length / b;
     const droppedRow1 = Float32Array.from(hidden, (v, i) => (Math.floor(i / rowSize) === 1 ? 0 : v));
     const dropped = await expert.run({
       ...expertFeeds,
-      hidden_states: { ...clean.hidden_states, data: droppedRow1 },
+      hidden_states: { ...atPlanK.hidden_states, data: droppedRow1 },
     });
     const k = await head.run({ current_latent: feeds.current_latent, goal_latent: feeds.goal_latent });
     await Promise.all([worldModel.release(), expert.release(), head.release()]);
@@ -209,6 +216,7 @@ describe('goalserve train act2goal (tiny model)', () => {
     const stage2 = await trainingLoss(buildDynamicsTrainingGraph(arch, b, 0, 2), packageWeights(pkg), {
       ...stage2Feeds,
       context_keep: tensorOf([b], (i) => (i === 1 ? 0 : 1)),
+      plan_goal_steps: planGoalSteps,
     });
     const lossDropped = mse(
       dropped.action_velocity.data as Float32Array,
@@ -381,7 +389,15 @@ describe('goalserve train act2goal (tiny model)', () => {
     try {
       const train = ['train', 'act2goal', '--data', ...data, '--out', out, '--batch', '4', '--no-distal'];
       const stages = ['--autoencoder-steps', '1', '--joint-steps', '1', '--action-steps', '1'];
-      const defaults = ['--context-dropout', '0.5', '--guidance', '0.5', '--min-goal-steps', '9'];
+      const defaults = [
+        '--context-dropout',
+        '0.5',
+        '--guidance',
+        '0.5',
+        '--min-goal-steps',
+        '9',
+        '--imagine-at-plan-k',
+      ];
       expect(
         await main([...train, ...stages, ...defaults, '--checkpoint', join(root, 'cli.safetensors')]),
       ).toBe(0);
