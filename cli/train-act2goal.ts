@@ -11,13 +11,15 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
 /**
  * `goalserve train act2goal --data DIR… --out PKG [--autoencoder-steps --joint-steps --action-steps
  * --batch --seed --lr --checkpoint --goal-steps predicted|K --no-distal --expert-without-world-model
- * --plan-positions --world-model-object-tokens --context-dropout P --guidance λ --min-goal-steps N
+ * --plan-positions --world-model-object-tokens --context-dropout P --joint-context-dropout P --guidance λ
+ * --min-goal-steps N
  * --imagine-at-plan-k]`.
  * Two ablations: `--no-distal` (M = 0: a fixed-horizon proximal chunk only) and
  * `--expert-without-world-model` (the expert's cross-attention sees a zeroed context). Variants:
  * `--plan-positions` (the expert also reads one token per imagined frame, from its position
  * estimates), `--world-model-object-tokens`, and `--context-dropout P` (stage 2 zeroes the expert's
- * context for a share P of samples) with `--guidance λ`, the package's default world-model guidance.
+ * context for a share P of samples; `--joint-context-dropout P` does so in stage 1) with `--guidance λ`,
+ * the package's default world-model guidance.
  * `--min-goal-steps N` (default 1): the smallest predicted K a plan uses. `--imagine-at-plan-k`: stage 2
  * imagines the expert's futures for the K a plan would use instead of the true distance to the goal.
  */
@@ -35,6 +37,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       'plan-positions': { type: 'boolean', default: false },
       'world-model-object-tokens': { type: 'boolean', default: false },
       'context-dropout': { type: 'string' },
+      'joint-context-dropout': { type: 'string' },
       'min-goal-steps': { type: 'string' },
       guidance: { type: 'string' },
       'imagine-at-plan-k': { type: 'boolean', default: false },
@@ -68,11 +71,18 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
         ...(values['plan-positions'] ? { expertReadsPlanPositions: true } : {}),
         ...(values['world-model-object-tokens'] ? { worldModelObjectTokens: true } : {}),
       },
-      contextDropout: readNumberOption('context-dropout', values['context-dropout'], {
-        min: 0,
-        max: 1,
-        fallback: 0,
-      }),
+      contextDropout: {
+        joint: readNumberOption('joint-context-dropout', values['joint-context-dropout'], {
+          min: 0,
+          max: 1,
+          fallback: 0,
+        }),
+        action: readNumberOption('context-dropout', values['context-dropout'], {
+          min: 0,
+          max: 1,
+          fallback: 0,
+        }),
+      },
       guidance: readNumberOption('guidance', values.guidance, { min: 0, max: 100, fallback: 1 }),
       minGoalSteps: readIntegerOption('min-goal-steps', values['min-goal-steps'], {
         min: 1,

@@ -25,17 +25,17 @@ export interface Act2GoalSampling {
    */
   hiddenStateNoise: number;
   /**
-   * Share of stage-2 samples whose action expert reads a zeroed world-model context, so that one expert
-   * acts with the imagination and without it (the free pass of world-model guidance at plan time).
+   * Share of each stage's samples whose action expert reads a zeroed world-model context, so that one
+   * expert acts with the imagination and without it (the free pass of world-model guidance at plan time).
    */
-  contextDropout: number;
+  contextDropout: { joint: number; action: number };
 }
 
 /** The defaults of `goalserve train act2goal`. */
 export const DEFAULT_ACT2GOAL_SAMPLING: Act2GoalSampling = {
   finalGoalShare: 0.5,
   hiddenStateNoise: 0.1,
-  contextDropout: 0,
+  contextDropout: { joint: 0, action: 0 },
 };
 
 /**
@@ -92,6 +92,7 @@ export function createAct2GoalDataset(
       const contextKeep = new Float32Array(n).fill(1);
       const planGoalSteps = new Float32Array(n);
       const step = stepOf();
+      const dropout = stage === 1 ? sampling.contextDropout.joint : sampling.contextDropout.action;
       indices.forEach((index, slot) => {
         const { episode: e, t } = starts[index];
         const episode = store.episodes[e];
@@ -143,7 +144,7 @@ export function createAct2GoalDataset(
           latentTarget,
           slot * futures.length,
         );
-        if (sampling.contextDropout > 0 && rng.next() < sampling.contextDropout) contextKeep[slot] = 0;
+        if (dropout > 0 && rng.next() < dropout) contextKeep[slot] = 0;
       });
       const wm = ACT2GOAL_TENSORS.worldModel;
       const names = ACT2GOAL_TRAINING_TENSORS;
@@ -160,13 +161,9 @@ export function createAct2GoalDataset(
         [names.actionFlowTime]: tensor([n], actionFlowTime),
         [ACT2GOAL_TENSORS.actionExpert.noisyActions]: tensor([n, actions, arch.actionDim], noisyActions),
         [names.actionTarget]: tensor([n, actions, arch.actionDim], actionTarget),
+        [names.contextKeep]: tensor([n], contextKeep),
       };
-      if (stage === 2)
-        return {
-          ...both,
-          [names.contextKeep]: tensor([n], contextKeep),
-          [names.planGoalSteps]: tensor([n], planGoalSteps),
-        };
+      if (stage === 2) return { ...both, [names.planGoalSteps]: tensor([n], planGoalSteps) };
       return { ...both, [names.logGoalSteps]: tensor([n], logGoalSteps) };
     },
   };

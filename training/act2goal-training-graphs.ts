@@ -25,7 +25,7 @@ export const ACT2GOAL_TRAINING_TENSORS = {
   actionTarget: 'action_target',
   /** float32 [B]: the K the τ = 1 pass is told (stage 2): the K its imagined futures were made for. */
   planGoalSteps: 'plan_goal_steps',
-  /** float32 [B]: 1 where the action expert reads the world model's hidden states, 0 where they are zeroed (stage 2). */
+  /** float32 [B]: 1 where the action expert reads the world model's hidden states, 0 where they are zeroed. */
   contextKeep: 'context_keep',
   /** float32 [B]: ln(1 + K), target of the goal-steps head. */
   logGoalSteps: 'log_goal_steps_target',
@@ -76,8 +76,8 @@ export function buildAutoencoderTrainingGraph(
  * they were imagined for (`plan_goal_steps`) while the L_v rows keep the true K. Stage 1:
  * L_v + 0.1·L_a (Act2Goal) plus the goal-steps head's loss; stage 2: L_a end to end through expert
  * and world model, plus L_v, without which the world model's blocks drift to serve the expert and its
- * imagination, the futures the expert reads at plan time, falls apart (BENCHMARKS.md); in stage 2 the
- * rows with `context_keep` 0 give the expert a zeroed context (context dropout). Seeds equal
+ * imagination, the futures the expert reads at plan time, falls apart (BENCHMARKS.md). In both stages
+ * the rows with `context_keep` 0 give the expert a zeroed context (context dropout). Seeds equal
  * to the exported graphs' give the same initial weights by name.
  */
 export function buildDynamicsTrainingGraph(
@@ -112,10 +112,10 @@ export function buildDynamicsTrainingGraph(
     arch,
   );
   const cleanRows = (h: typeof current) => h.slice([batch], [2 * batch], [0]);
-  // stage 2 zeroes the context of some rows (context dropout), so the expert also learns to act
-  // without the imagination: the free pass of world-model guidance at plan time
-  const keep = stage === 2 ? b.input(names.contextKeep, [batch]).unsqueeze([1, 2]) : undefined;
-  const context = (h: typeof current) => (keep ? cleanRows(h).mul(keep) : cleanRows(h));
+  // rows with context_keep 0 have their context zeroed (context dropout), so the expert also learns
+  // to act without the imagination: the free pass of world-model guidance at plan time
+  const keep = b.input(names.contextKeep, [batch]).unsqueeze([1, 2]);
+  const context = (h: typeof current) => cleanRows(h).mul(keep);
   const actionVelocity = actionExpertNetwork(
     {
       currentLatent: current,

@@ -9,7 +9,11 @@ import { buildAct2GoalEncoderGraph } from '../policies/act2goal/act2goal-graphs.
 import type { Act2GoalManifestSection } from '../policies/act2goal/act2goal-manifest.ts';
 import type { ModelManifest } from '../policies/model-manifest.ts';
 import { DEFAULT_SAMPLER_OPTIONS } from '../policies/sampling/sampler-options.ts';
-import { createAct2GoalDataset, DEFAULT_ACT2GOAL_SAMPLING } from './act2goal-dataset.ts';
+import {
+  type Act2GoalSampling,
+  createAct2GoalDataset,
+  DEFAULT_ACT2GOAL_SAMPLING,
+} from './act2goal-dataset.ts';
 import { createFrameDataset, DEFAULT_FOREGROUND_WEIGHTING } from './act2goal-frame-dataset.ts';
 import {
   buildAutoencoderTrainingGraph,
@@ -40,8 +44,8 @@ export interface Act2GoalTrainOptions extends RunSettings {
   /** Checkpoint path; stage k resumes from `<path without .safetensors>.stage<k>.safetensors`. */
   checkpoint: string;
   arch: Partial<Act2GoalArchitecture>;
-  /** Share of stage-2 samples whose expert reads a zeroed world-model context (default 0). */
-  contextDropout?: number;
+  /** Share of each stage's samples whose expert reads a zeroed world-model context (default 0). */
+  contextDropout?: Partial<Act2GoalSampling['contextDropout']>;
   /** World-model guidance λ written to the manifest as the plan default (default 1: the expert reads the imagination as trained). */
   guidance?: number;
   /** Smallest predicted K a plan uses, written to the manifest (default 1: K as predicted). */
@@ -66,7 +70,8 @@ export interface Act2GoalTrainOptions extends RunSettings {
  * L_a + L_v through expert and world model, starting from stage 1's EMA weights (the goal-steps head
  * stays as stage 1 left it), with the expert attending to futures that stage 1's world model imagined
  * for one hindsight goal per step, as at plan time, instead of the true ones that stage 1 feeds it;
- * with `contextDropout` > 0 that share of its samples reads a zeroed context instead (world-model guidance).
+ * with `contextDropout` > 0 that share of a stage's samples reads a zeroed context instead (world-model
+ * guidance).
  * The position head is trained in stage 0 only.
  */
 export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<ModelManifest> {
@@ -98,7 +103,7 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
   );
   const sampling = {
     ...DEFAULT_ACT2GOAL_SAMPLING,
-    contextDropout: options.contextDropout ?? DEFAULT_ACT2GOAL_SAMPLING.contextDropout,
+    contextDropout: { ...DEFAULT_ACT2GOAL_SAMPLING.contextDropout, ...options.contextDropout },
   };
   const jointModel = buildDynamicsTrainingGraph(arch, batch, seed, 1);
   // the position head comes trained from stage 0 and stays as it is

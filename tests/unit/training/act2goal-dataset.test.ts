@@ -41,7 +41,11 @@ function datasetOf(stage: 1 | 2, sampling: Act2GoalSampling, step: number, imagi
 
 /** Always the final goal and clean τ = 1 latents, so the targets are fixed by t alone. */
 function finalGoalData(stage: 1 | 2) {
-  return datasetOf(stage, { finalGoalShare: 1, hiddenStateNoise: 0, contextDropout: 0 }, 3);
+  return datasetOf(
+    stage,
+    { finalGoalShare: 1, hiddenStateNoise: 0, contextDropout: { joint: 0, action: 0 } },
+    3,
+  );
 }
 
 /** Clean values x = x_τ + (1 − τ)·v recovered from a flow-matching pair, row `row`. */
@@ -98,19 +102,29 @@ describe('Act2Goal training samples', () => {
     expect([...batch.plan_goal_steps.data]).toEqual([2]);
   });
 
-  it('zero the context of about the dropout share of stage-2 samples, the same rows for the same step', () => {
-    const sampling = { finalGoalShare: 0.5, hiddenStateNoise: 0.1, contextDropout: 0.3 };
+  it('zero the context of about each stage’s dropout share of samples, the same rows for the same step', () => {
+    const sampling = {
+      finalGoalShare: 0.5,
+      hiddenStateNoise: 0.1,
+      contextDropout: { joint: 0.6, action: 0.3 },
+    };
     const indices = Int32Array.from({ length: steps }, (_, t) => t);
-    const keeps = Array.from({ length: 40 }, (_, step) => [
-      ...datasetOf(2, sampling, step).batch(indices).context_keep.data,
-    ]);
-    const all = keeps.flat();
-    expect(new Set(all)).toEqual(new Set([0, 1]));
-    // 40 steps × 20 samples, Bernoulli(0.3): the zeroed share lies within ±4 standard errors (0.065)
-    const dropped = all.filter((k) => k === 0).length / all.length;
-    expect(Math.abs(dropped - 0.3)).toBeLessThan(0.065);
-    expect([...datasetOf(2, sampling, 5).batch(indices).context_keep.data]).toEqual(keeps[5]);
-    expect(datasetOf(1, sampling, 5).batch(indices)).not.toHaveProperty('context_keep');
+    for (const [stage, share] of [
+      [1, 0.6],
+      [2, 0.3],
+    ] as const) {
+      const keeps = Array.from({ length: 40 }, (_, step) => [
+        ...datasetOf(stage, sampling, step).batch(indices).context_keep.data,
+      ]);
+      const all = keeps.flat();
+      expect(new Set(all)).toEqual(new Set([0, 1]));
+      // 40 steps × 20 samples, Bernoulli(p): the zeroed share lies within ±4 standard errors (≤ 0.07)
+      const dropped = all.filter((k) => k === 0).length / all.length;
+      expect(Math.abs(dropped - share)).toBeLessThan(4 * Math.sqrt((share * (1 - share)) / all.length));
+      expect([...datasetOf(stage, sampling, 5).batch(indices).context_keep.data]).toEqual(keeps[5]);
+    }
+    const none = { ...sampling, contextDropout: { joint: 0, action: 0 } };
+    expect([...datasetOf(1, none, 5).batch(indices).context_keep.data]).toEqual(Array(steps).fill(1));
   });
 
   it('z-score proprio and draw the same batch for the same step', () => {
@@ -121,7 +135,11 @@ describe('Act2Goal training samples', () => {
   });
 
   it('pick hindsight goals after t within the episode', () => {
-    const data = datasetOf(1, { finalGoalShare: 0, hiddenStateNoise: 0.1, contextDropout: 0 }, 0);
+    const data = datasetOf(
+      1,
+      { finalGoalShare: 0, hiddenStateNoise: 0.1, contextDropout: { joint: 0, action: 0 } },
+      0,
+    );
     const batch = data.batch(Int32Array.from({ length: steps }, (_, t) => t));
     for (let t = 0; t < steps; t++) {
       const k = batch.goal_steps.data[t] as number;
@@ -144,7 +162,12 @@ describe('Act2Goal training samples', () => {
         (_, k) => 100 + 10 * Math.floor(k / (frames * z)) + (k % (frames * z)),
       ),
     };
-    const data = datasetOf(2, { finalGoalShare: 0, hiddenStateNoise: 0.1, contextDropout: 0 }, 0, imagined);
+    const data = datasetOf(
+      2,
+      { finalGoalShare: 0, hiddenStateNoise: 0.1, contextDropout: { joint: 0, action: 0 } },
+      0,
+      imagined,
+    );
     expect(data.size).toBe(2);
     const batch = data.batch(Int32Array.of(1, 0));
     expect([...batch.goal_steps.data]).toEqual([6, 15]);

@@ -33,6 +33,7 @@ function stageFeeds() {
     noisy_latents: randomTensor([batch, frames, arch.latentDim], 8),
     latent_target: randomTensor([batch, frames, arch.latentDim], 9),
     log_goal_steps_target: tensorOf([batch], (i) => Math.log1p(3 + 9 * i)),
+    context_keep: tensorOf([batch], () => 1),
   };
 }
 

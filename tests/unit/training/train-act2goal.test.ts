@@ -153,6 +153,7 @@ describe('goalserve train act2goal (tiny model)', () => {
       noisy_latents: randomTensor([b, 4, 8], 7),
       latent_target: randomTensor([b, 4, 8], 8),
       log_goal_steps_target: tensorOf([b], (i) => 1 + i),
+      context_keep: tensorOf([b], () => 1),
     };
     const open = (role: string) => openPackageGraph(pkg, policy.manifest, role, { intraOpThreads: 1 });
     const [worldModel, expert, head] = await Promise.all(
