@@ -69,7 +69,8 @@ export interface Act2GoalTrainOptions extends RunSettings {
  * world model, action expert and goal-steps head with L_v + 0.1·L_a (+ 0.1·L_K). Stage 2 ('action'):
  * L_a + L_v through expert and world model, starting from stage 1's EMA weights (the goal-steps head
  * stays as stage 1 left it), with the expert attending to futures that stage 1's world model imagined
- * for one hindsight goal per step, as at plan time, instead of the true ones that stage 1 feeds it;
+ * for one hindsight goal per step, as at plan time, instead of the true ones that stage 1 feeds it
+ * (an expert without the world model skips the imagining and draws fresh goals, as in stage 1);
  * with `contextDropout` > 0 that share of a stage's samples reads a zeroed context instead (world-model
  * guidance).
  * The position head is trained in stage 0 only.
@@ -116,19 +117,23 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     data: (stepOf) => createAct2GoalDataset(store, latents, arch, sampling, seed, 1, stepOf),
   });
   const minGoalSteps = options.minGoalSteps ?? DEFAULT_SAMPLER_OPTIONS.minGoalSteps;
-  const draws = drawHindsightGoals(store, sampling.finalGoalShare, seed);
-  const imagined = await imagineFutures(
-    store,
-    latents,
-    arch,
-    joint,
-    draws,
-    seed,
-    WORLD_MODEL_STEPS,
-    options.imagineAtPlanGoalSteps
-      ? { kind: 'plan', goalSteps: options.goalSteps, minGoalSteps }
-      : { kind: 'true' },
-  );
+  // Imagined futures come for one fixed goal per draw; an expert that never reads them keeps
+  // stage 1's fresh hindsight goal per sample instead (BENCHMARKS.md, act2goal point 15).
+  const imagined =
+    arch.expertSeesWorldModel === false
+      ? undefined
+      : await imagineFutures(
+          store,
+          latents,
+          arch,
+          joint,
+          drawHindsightGoals(store, sampling.finalGoalShare, seed),
+          seed,
+          WORLD_MODEL_STEPS,
+          options.imagineAtPlanGoalSteps
+            ? { kind: 'plan', goalSteps: options.goalSteps, minGoalSteps }
+            : { kind: 'true' },
+        );
   const actionModel = startFrom(buildDynamicsTrainingGraph(arch, batch, seed, 2), joint);
   const action = await trainStageWeights({
     ...stage(2, 'action'),
