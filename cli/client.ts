@@ -2,7 +2,7 @@ import { BLEND_MODES, type BlendMode } from '../clients/action-queue.ts';
 import { DEFAULT_JPEG_QUALITY, FRAME_ENCODINGS, type FrameEncodingName } from '../clients/frame-encoder.ts';
 import { createPolicyClient } from '../clients/policy-client.ts';
 import { runSimRobot, type SimRobotResult } from '../clients/sim-robot.ts';
-import { parseCommandOptions, readIntegerOption, readNumberOption } from './options.ts';
+import { parseCommandOptions, readChoiceOption, readIntegerOption, readNumberOption } from './options.ts';
 import { readTaskOption } from './task-option.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -26,12 +26,12 @@ export async function runClient(args: string[]): Promise<number> {
     'jpeg-quality': { type: 'string' },
   });
   const task = readTaskOption(o.task);
-  if (!BLEND_MODES.includes(o.blend as BlendMode))
-    throw new UsageError(`--blend: expected one of ${BLEND_MODES.join(', ')}, got '${o.blend}'`);
-  if (!(o.encoding in FRAME_ENCODINGS))
-    throw new UsageError(
-      `--encoding: expected one of ${Object.keys(FRAME_ENCODINGS).join(', ')}, got '${o.encoding}'`,
-    );
+  const blend = readChoiceOption('blend', o.blend, BLEND_MODES) as BlendMode;
+  const encoding = readChoiceOption(
+    'encoding',
+    o.encoding,
+    Object.keys(FRAME_ENCODINGS) as FrameEncodingName[],
+  ) as FrameEncodingName;
   const client = createPolicyClient(o.server);
   try {
     const result = await runSimRobot(client, {
@@ -44,13 +44,13 @@ export async function runClient(args: string[]): Promise<number> {
           ? undefined
           : readNumberOption('control-hz', o['control-hz'], { min: 0, max: 10_000, fallback: 0 }),
       threshold: readNumberOption('threshold', o.threshold, { min: 0, max: 1, fallback: 0.5 }),
-      blend: o.blend as BlendMode,
+      blend,
       ensembleDecay: readNumberOption('ensemble-decay', o['ensemble-decay'], {
         min: 0,
         max: 100,
         fallback: 0.01,
       }),
-      encoding: o.encoding as FrameEncodingName,
+      encoding,
       jpegQuality: readIntegerOption('jpeg-quality', o['jpeg-quality'], {
         min: 1,
         max: 100,

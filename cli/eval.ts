@@ -5,7 +5,13 @@ import { SAMPLER_NAMES } from '../policies/sampling/samplers.ts';
 import { evaluateImagination, type ImaginationResult } from '../training/evaluate-imagination.ts';
 import { evaluatePolicy } from '../training/evaluate-policy.ts';
 import { createFilmStrip } from './film-strip.ts';
-import { parseCommandOptions, readIntegerOption, readNumberOption, readRequiredOption } from './options.ts';
+import {
+  parseCommandOptions,
+  readChoiceOption,
+  readIntegerOption,
+  readNumberOption,
+  readRequiredOption,
+} from './options.ts';
 import { PLAN_OPTION_SPECS, readPlanOptions } from './plan-options.ts';
 import { readTaskOption } from './task-option.ts';
 import { UsageError } from './usage-error.ts';
@@ -35,9 +41,7 @@ export async function runEval(args: string[]): Promise<number> {
   });
   const model = readRequiredOption('model', o.model);
   const task = readTaskOption(o.task);
-  if (o.sampler !== undefined && !SAMPLER_NAMES.includes(o.sampler as never)) {
-    throw new UsageError(`--sampler: expected one of ${SAMPLER_NAMES.join(', ')}, got '${o.sampler}'`);
-  }
+  const samplerName = readChoiceOption('sampler', o.sampler, SAMPLER_NAMES);
   const episodes = readIntegerOption('episodes', o.episodes, { min: 1, max: 100_000, fallback: 100 });
   const seed = readIntegerOption('seed', o.seed, { min: 0, max: 2 ** 31, fallback: 1000 });
   const intraOpThreads = readIntegerOption('intra-op-threads', o['intra-op-threads'], {
@@ -49,7 +53,7 @@ export async function runEval(args: string[]): Promise<number> {
   const defaults = policy.manifest.sampler;
   const sampler = validateSamplerOptions({
     ...defaults,
-    ...(o.sampler === undefined ? {} : { sampler: o.sampler as never }),
+    ...(samplerName === undefined ? {} : { sampler: samplerName }),
     steps: readIntegerOption('steps', o.steps, { min: 1, max: 1000, fallback: defaults.steps }),
     guidance: readNumberOption('guidance', o.guidance, { min: 0, max: 100, fallback: defaults.guidance }),
     ...readPlanOptions(o, defaults),

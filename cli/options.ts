@@ -73,3 +73,15 @@ export function readNumberOption(
   }
   return value;
 }
+
+/** Reads an option that must be one of `choices`; undefined when absent. */
+export function readChoiceOption<T extends string>(
+  name: string,
+  raw: string | undefined,
+  choices: readonly T[],
+): T | undefined {
+  if (raw === undefined) return undefined;
+  if (!choices.includes(raw as T))
+    throw new UsageError(`--${name}: expected one of ${choices.join(', ')}, got '${raw}'`);
+  return raw as T;
+}

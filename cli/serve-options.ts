@@ -1,7 +1,7 @@
 import type { LevelWithSilent } from 'pino';
 import { LOG_LEVELS } from '../server/logger.ts';
 import type { ServerConfig } from '../server/server-config.ts';
-import { parseCommandOptions, readIntegerOption, spreadListOption } from './options.ts';
+import { parseCommandOptions, readChoiceOption, readIntegerOption, spreadListOption } from './options.ts';
 import { UsageError } from './usage-error.ts';
 
 const INTEGER_FLAGS = {
@@ -41,9 +41,6 @@ export function readServeConfig(
     const raw = read(flag) as string | undefined;
     if (raw !== undefined) config[key] = readIntegerOption(flag, raw, { min, max });
   }
-  const level = read('log-level') as string | undefined;
-  if (level !== undefined && !LOG_LEVELS.includes(level as LevelWithSilent))
-    throw new UsageError(`--log-level: expected one of ${LOG_LEVELS.join(', ')}, got '${level}'`);
-  config.logLevel = level as LevelWithSilent | undefined;
+  config.logLevel = readChoiceOption('log-level', read('log-level') as string | undefined, LOG_LEVELS);
   return { config, modelsDir: (read('models-dir') as string | undefined) ?? 'models' };
 }

@@ -1,7 +1,8 @@
 import { DEFAULT_ACT2GOAL_ARCHITECTURE } from '../policies/act2goal/act2goal-config.ts';
+import { FLOW_TIME_DRAWS } from '../policies/sampling/flow-matching.ts';
 import { ACT2GOAL_STAGES, type Act2GoalStage, trainAct2Goal } from '../training/train-act2goal.ts';
 import { runInterruptible } from './interruptible.ts';
-import { readIntegerOption, readNumberOption } from './options.ts';
+import { readChoiceOption, readIntegerOption, readNumberOption } from './options.ts';
 import { createStageProgress } from './progress-line.ts';
 import { parseTrainOptions } from './training-options.ts';
 
@@ -13,7 +14,7 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
  * --batch --seed --lr --checkpoint --goal-steps predicted|K --no-distal --expert-without-world-model
  * --plan-positions --world-model-object-tokens --context-dropout P --joint-context-dropout P --guidance λ
  * --min-goal-steps N
- * --imagine-at-plan-k]`.
+ * --imagine-at-plan-k --action-flow-time uniform|noisy]`.
  * Two ablations: `--no-distal` (M = 0: a fixed-horizon proximal chunk only) and
  * `--expert-without-world-model` (the expert's cross-attention sees a zeroed context). Variants:
  * `--plan-positions` (the expert also reads one token per imagined frame, from its position
@@ -22,6 +23,7 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
  * the package's default world-model guidance.
  * `--min-goal-steps N` (default 1): the smallest predicted K a plan uses. `--imagine-at-plan-k`: stage 2
  * imagines the expert's futures for the K a plan would use instead of the true distance to the goal.
+ * `--action-flow-time noisy` draws the action flow's training τ with π0's emphasis on noisy times.
  */
 export async function runTrainAct2Goal(args: string[]): Promise<number> {
   const { run, values } = parseTrainOptions(
@@ -41,6 +43,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       'min-goal-steps': { type: 'string' },
       guidance: { type: 'string' },
       'imagine-at-plan-k': { type: 'boolean', default: false },
+      'action-flow-time': { type: 'string' },
     },
     { batch: 64 },
   );
@@ -91,6 +94,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       }),
       goalSteps,
       imagineAtPlanGoalSteps: values['imagine-at-plan-k'],
+      actionFlowTime: readChoiceOption('action-flow-time', values['action-flow-time'], FLOW_TIME_DRAWS),
       signal,
       onProgress: progress.update,
     }),

@@ -9,7 +9,11 @@ import {
   msthFrameOffsets,
 } from '../policies/act2goal/msth.ts';
 import { scaleActionValue } from '../policies/robot-units.ts';
-import { writeFlowTrainingPair } from '../policies/sampling/flow-matching.ts';
+import {
+  drawFlowTime,
+  type FlowTimeDraw,
+  writeFlowTrainingPair,
+} from '../policies/sampling/flow-matching.ts';
 import { ACT2GOAL_TRAINING_TENSORS } from './act2goal-training-graphs.ts';
 import { type EpisodeStore, writeZScoredProprio } from './episode-store.ts';
 import { pickHindsightGoal } from './hindsight-goal.ts';
@@ -29,6 +33,8 @@ export interface Act2GoalSampling {
    * expert acts with the imagination and without it (the free pass of world-model guidance at plan time).
    */
   contextDropout: { joint: number; action: number };
+  /** How the action flow's τ is drawn (the world model's is always uniform). */
+  actionFlowTime: FlowTimeDraw;
 }
 
 /** The defaults of `goalserve train act2goal`. */
@@ -36,6 +42,7 @@ export const DEFAULT_ACT2GOAL_SAMPLING: Act2GoalSampling = {
   finalGoalShare: 0.5,
   hiddenStateNoise: 0.1,
   contextDropout: { joint: 0, action: 0 },
+  actionFlowTime: 'uniform',
 };
 
 /**
@@ -125,7 +132,7 @@ export function createAct2GoalDataset(
             clean[row + i] = futures[i] + sampling.hiddenStateNoise * rng.normal();
           }
         }
-        actionFlowTime[slot] = rng.next();
+        actionFlowTime[slot] = drawFlowTime(sampling.actionFlowTime, rng.next());
         const actionOffset = slot * cleanActions.length;
         writeFlowTrainingPair(
           cleanActions,

@@ -8,6 +8,7 @@ import {
 import { buildAct2GoalEncoderGraph } from '../policies/act2goal/act2goal-graphs.ts';
 import type { Act2GoalManifestSection } from '../policies/act2goal/act2goal-manifest.ts';
 import type { ModelManifest } from '../policies/model-manifest.ts';
+import type { FlowTimeDraw } from '../policies/sampling/flow-matching.ts';
 import { DEFAULT_SAMPLER_OPTIONS } from '../policies/sampling/sampler-options.ts';
 import {
   type Act2GoalSampling,
@@ -55,6 +56,8 @@ export interface Act2GoalTrainOptions extends RunSettings {
    * instead of the true distance to its goal (default false).
    */
   imagineAtPlanGoalSteps?: boolean;
+  /** How the action flow's training τ is drawn (default 'uniform'; 'noisy': π0's Beta emphasis). */
+  actionFlowTime?: FlowTimeDraw;
   /** K at plan time, written to the manifest: 'predicted' (goal-steps head) or a fixed step count. */
   goalSteps: Act2GoalManifestSection['goalSteps'];
   /** The command line, recorded in the package manifest. */
@@ -105,6 +108,7 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
   const sampling = {
     ...DEFAULT_ACT2GOAL_SAMPLING,
     contextDropout: { ...DEFAULT_ACT2GOAL_SAMPLING.contextDropout, ...options.contextDropout },
+    actionFlowTime: options.actionFlowTime ?? DEFAULT_ACT2GOAL_SAMPLING.actionFlowTime,
   };
   const jointModel = buildDynamicsTrainingGraph(arch, batch, seed, 1);
   // the position head comes trained from stage 0 and stays as it is

@@ -58,3 +58,22 @@ export function writeFlowTrainingPair(
     target[offset + k] = clean[k] - noise;
   }
 }
+
+/** How training draws the flow time τ of a sample. */
+export const FLOW_TIME_DRAWS = ['uniform', 'noisy'] as const;
+
+/** One of {@link FLOW_TIME_DRAWS}. */
+export type FlowTimeDraw = (typeof FLOW_TIME_DRAWS)[number];
+
+/**
+ * A training flow time τ from `u` ~ U(0, 1): 'uniform' is u itself; 'noisy' is π0's emphasis on noisy
+ * times (Black et al. 2024), τ = 0.999·(1 − x) with x ~ Beta(1.5, 1), drawn by inverting its CDF
+ * x^1.5, so density ∝ (1 − τ/0.999)^0.5 on [0, 0.999]: the noisy end, where the condition decides
+ * which mode a sample heads for, gets the most training.
+ */
+export function drawFlowTime(draw: FlowTimeDraw, u: number): number {
+  return draw === 'uniform' ? u : NOISY_TIME_MAX * (1 - u ** (2 / 3));
+}
+
+/** π0's s: the largest 'noisy' flow time, so no sample is trained at the clean data itself. */
+const NOISY_TIME_MAX = 0.999;

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { TensorData } from '../../../nn/graph.ts';
 import type { EpisodeRecord } from '../../../sim/episode.ts';
-import { type Act2GoalSampling, createAct2GoalDataset } from '../../../training/act2goal-dataset.ts';
+import {
+  type Act2GoalSampling,
+  createAct2GoalDataset,
+  DEFAULT_ACT2GOAL_SAMPLING,
+} from '../../../training/act2goal-dataset.ts';
 import type { EpisodeStore } from '../../../training/episode-store.ts';
 import type { ImaginedFutures } from '../../../training/imagined-futures.ts';
 import { TINY_ACT2GOAL as arch } from '../policies/act2goal/tiny-act2goal.ts';
@@ -43,7 +47,12 @@ function datasetOf(stage: 1 | 2, sampling: Act2GoalSampling, step: number, imagi
 function finalGoalData(stage: 1 | 2) {
   return datasetOf(
     stage,
-    { finalGoalShare: 1, hiddenStateNoise: 0, contextDropout: { joint: 0, action: 0 } },
+    {
+      finalGoalShare: 1,
+      hiddenStateNoise: 0,
+      contextDropout: { joint: 0, action: 0 },
+      actionFlowTime: 'uniform',
+    },
     3,
   );
 }
@@ -102,11 +111,26 @@ describe('Act2Goal training samples', () => {
     expect([...batch.plan_goal_steps.data]).toEqual([2]);
   });
 
+  it('draw the action flow time with π0’s noisy emphasis from the same u as the uniform draw', () => {
+    const indices = Int32Array.from({ length: steps }, (_, t) => t);
+    const sampling = { ...DEFAULT_ACT2GOAL_SAMPLING, actionFlowTime: 'uniform' as const };
+    for (const stage of [1, 2] as const) {
+      const uniform = [...datasetOf(stage, sampling, 4).batch(indices).action_flow_time.data];
+      const noisy = [
+        ...datasetOf(stage, { ...sampling, actionFlowTime: 'noisy' }, 4).batch(indices).action_flow_time.data,
+      ];
+      noisy.forEach((tau, i) => {
+        expect(tau).toBeCloseTo(0.999 * (1 - Number(uniform[i]) ** (2 / 3)), 6);
+      });
+    }
+  });
+
   it('zero the context of about each stage’s dropout share of samples, the same rows for the same step', () => {
     const sampling = {
       finalGoalShare: 0.5,
       hiddenStateNoise: 0.1,
       contextDropout: { joint: 0.6, action: 0.3 },
+      actionFlowTime: 'uniform' as const,
     };
     const indices = Int32Array.from({ length: steps }, (_, t) => t);
     for (const [stage, share] of [
@@ -137,7 +161,12 @@ describe('Act2Goal training samples', () => {
   it('pick hindsight goals after t within the episode', () => {
     const data = datasetOf(
       1,
-      { finalGoalShare: 0, hiddenStateNoise: 0.1, contextDropout: { joint: 0, action: 0 } },
+      {
+        finalGoalShare: 0,
+        hiddenStateNoise: 0.1,
+        contextDropout: { joint: 0, action: 0 },
+        actionFlowTime: 'uniform',
+      },
       0,
     );
     const batch = data.batch(Int32Array.from({ length: steps }, (_, t) => t));
@@ -164,7 +193,12 @@ describe('Act2Goal training samples', () => {
     };
     const data = datasetOf(
       2,
-      { finalGoalShare: 0, hiddenStateNoise: 0.1, contextDropout: { joint: 0, action: 0 } },
+      {
+        finalGoalShare: 0,
+        hiddenStateNoise: 0.1,
+        contextDropout: { joint: 0, action: 0 },
+        actionFlowTime: 'uniform',
+      },
       0,
       imagined,
     );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, deriveSeed } from '../../../../common/rng.ts';
 import type { PolicyError } from '../../../../policies/policy-error.ts';
-import { sampleFlow, type Velocity } from '../../../../policies/sampling/flow-matching.ts';
+import { drawFlowTime, sampleFlow, type Velocity } from '../../../../policies/sampling/flow-matching.ts';
 import type { GaussianData } from './gaussian-denoiser.ts';
 
 const requests = 512;
@@ -144,5 +144,31 @@ describe('flow-matching Euler sampler', () => {
       'MODEL_IO_MISMATCH',
       /^velocity output: expected 64 float32 values for batch 2, got 63 float32 values$/,
     );
+  });
+});
+
+describe('training flow times', () => {
+  const draws = 40_000;
+  const rng = createRng(11);
+  const us = Array.from({ length: draws }, () => rng.next());
+
+  it('are u itself when uniform', () => {
+    expect(us.map((u) => drawFlowTime('uniform', u))).toEqual(us);
+  });
+
+  it("follow π0's τ = 0.999·(1 − x), x ~ Beta(1.5, 1), when noisy: its mean and CDF", () => {
+    const taus = us.map((u) => drawFlowTime('noisy', u));
+    expect(Math.min(...taus)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...taus)).toBeLessThanOrEqual(0.999);
+    // E[x] = α/(α + β) = 0.6, Var[x] = αβ/((α + β)²(α + β + 1)) = 1.5/21.875
+    const mean = taus.reduce((a, t) => a + t, 0) / draws;
+    const se = 0.999 * Math.sqrt(1.5 / 21.875 / draws);
+    expect(Math.abs(mean - 0.999 * 0.4)).toBeLessThan(4 * se);
+    // P(τ ≤ t) = P(x ≥ 1 − t/0.999) = 1 − (1 − t/0.999)^1.5
+    for (const t of [0.1, 0.3, 0.5, 0.8]) {
+      const expected = 1 - (1 - t / 0.999) ** 1.5;
+      const share = taus.filter((tau) => tau <= t).length / draws;
+      expect(Math.abs(share - expected)).toBeLessThan(4 * Math.sqrt((expected * (1 - expected)) / draws));
+    }
   });
 });
