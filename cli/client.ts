@@ -4,7 +4,6 @@ import { createPolicyClient } from '../clients/policy-client.ts';
 import { runSimRobot, type SimRobotResult } from '../clients/sim-robot.ts';
 import { parseCommandOptions, readChoiceOption, readIntegerOption, readNumberOption } from './options.ts';
 import { readTaskOption } from './task-option.ts';
-import { UsageError } from './usage-error.ts';
 
 /**
  * `goalserve client --server HOST:PORT --task T --episodes N --seed S [--json] [--model NAME

@@ -1,8 +1,6 @@
-import type { LevelWithSilent } from 'pino';
 import { LOG_LEVELS } from '../server/logger.ts';
 import type { ServerConfig } from '../server/server-config.ts';
 import { parseCommandOptions, readChoiceOption, readIntegerOption, spreadListOption } from './options.ts';
-import { UsageError } from './usage-error.ts';
 
 const INTEGER_FLAGS = {
   'max-sessions': ['maxSessions', 1, 10_000],
