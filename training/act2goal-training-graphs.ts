@@ -6,7 +6,7 @@ import { actionExpertNetwork } from '../policies/act2goal/action-expert.ts';
 import { goalStepsHeadNetwork } from '../policies/act2goal/goal-steps-head.ts';
 import { decodeLatent, encodeImage, estimatePositions } from '../policies/act2goal/image-autoencoder.ts';
 import { msthActionCount, msthFrameCount } from '../policies/act2goal/msth.ts';
-import { worldModelNetwork } from '../policies/act2goal/world-model.ts';
+import { worldModelConditionTokens, worldModelNetwork } from '../policies/act2goal/world-model.ts';
 import { PROBED_STATE_DIM, positionEstimateLoss, STATE_PROBE_TENSORS } from './state-probe.ts';
 
 /** Tensor names of the Act2Goal training graphs besides those of the exported graphs. */
@@ -142,5 +142,40 @@ export function buildDynamicsTrainingGraph(
     b.input(names.logGoalSteps, [batch]),
   );
   b.output(names.loss, latentLoss.add(actionLoss.mul(0.1)).add(goalStepsLoss.mul(GOAL_STEPS_LOSS_WEIGHT)));
+  return b.build();
+}
+
+/**
+ * Stage 2 of an expert without the world model (`expertSeesWorldModel` false): L_a alone. Its
+ * context is zeros, which is what the zeroed context of {@link buildDynamicsTrainingGraph} gives
+ * such an expert, and nothing of L_a reaches the world model there; so the world model is left out
+ * of the graph (it keeps stage 1's weights) and a step costs about half as much.
+ */
+export function buildActionExpertTrainingGraph(
+  arch: Act2GoalArchitecture,
+  batch: number,
+  seed: number,
+): Model {
+  const b = new GraphBuilder('act2goal_action_expert_training', { seed });
+  const wm = ACT2GOAL_TENSORS.worldModel;
+  const names = ACT2GOAL_TRAINING_TENSORS;
+  const actions = msthActionCount(arch.msth);
+  const tokens = worldModelConditionTokens(arch) + msthFrameCount(arch.msth);
+  const zeros = b.constant(filled('float32', [batch, tokens, arch.worldModel.width], 0), 'zero_context');
+  const velocity = actionExpertNetwork(
+    {
+      currentLatent: b.input(wm.currentLatent, [batch, arch.latentDim]),
+      goalLatent: b.input(wm.goalLatent, [batch, arch.latentDim]),
+      hiddenStates: Array.from({ length: arch.layers }, () => zeros),
+      proprio: b.input(wm.proprio, [batch, arch.proprioDim]),
+      flowTime: b.input(names.actionFlowTime, [batch]),
+      noisyActions: b.input(ACT2GOAL_TENSORS.actionExpert.noisyActions, [batch, actions, arch.actionDim]),
+      futureLatents: arch.expertReadsPlanPositions
+        ? b.input(names.cleanLatents, [batch, msthFrameCount(arch.msth), arch.latentDim])
+        : undefined,
+    },
+    arch,
+  );
+  b.output(names.loss, mseLoss(velocity, b.input(names.actionTarget, [batch, actions, arch.actionDim])));
   return b.build();
 }

@@ -79,6 +79,16 @@ export function exportedWeights(trainer: Trainer): Map<string, TensorData> {
   return new Map([...trainer.params, ...(trainer.ema?.shadow ?? [])]);
 }
 
+/** `dataset` with each batch cut to the tensors `model` takes (a recipe's samples may hold more than one graph reads). */
+export function feedsOf(model: Model, dataset: Dataset): Dataset {
+  const inputs = new Set(model.graph.inputs.map((v) => v.name));
+  return {
+    size: dataset.size,
+    batch: (indices) =>
+      Object.fromEntries(Object.entries(dataset.batch(indices)).filter(([n]) => inputs.has(n))),
+  };
+}
+
 /** Starts a model from another stage's weights: every parameter of `model` takes a copy of the same-named weight. */
 export function startFrom(model: Model, weights: Map<string, TensorData>): Model {
   for (const name of model.params.keys()) {

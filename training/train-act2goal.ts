@@ -17,6 +17,7 @@ import {
 } from './act2goal-dataset.ts';
 import { createFrameDataset, DEFAULT_FOREGROUND_WEIGHTING } from './act2goal-frame-dataset.ts';
 import {
+  buildActionExpertTrainingGraph,
   buildAutoencoderTrainingGraph,
   buildDynamicsTrainingGraph,
   POSITION_WEIGHT,
@@ -24,7 +25,13 @@ import {
 import { loadEpisodeStore } from './episode-store.ts';
 import { encodeEpisodeFrames } from './frame-cache.ts';
 import { drawHindsightGoals, imagineFutures } from './imagined-futures.ts';
-import { type RunSettings, stageCheckpoint, startFrom, trainStageWeights } from './run-training-stage.ts';
+import {
+  feedsOf,
+  type RunSettings,
+  stageCheckpoint,
+  startFrom,
+  trainStageWeights,
+} from './run-training-stage.ts';
 import { writeAct2GoalPackage } from './write-act2goal-package.ts';
 
 /** Euler steps of the shipped world model's imagination, in plans and in stage 2's imagined futures. */
@@ -73,7 +80,8 @@ export interface Act2GoalTrainOptions extends RunSettings {
  * L_a + L_v through expert and world model, starting from stage 1's EMA weights (the goal-steps head
  * stays as stage 1 left it), with the expert attending to futures that stage 1's world model imagined
  * for one hindsight goal per step, as at plan time, instead of the true ones that stage 1 feeds it
- * (an expert without the world model skips the imagining and draws fresh goals, as in stage 1);
+ * (an expert without the world model skips the imagining, draws fresh goals as in stage 1 and
+ * trains alone on L_a: the world model keeps stage 1's weights);
  * with `contextDropout` > 0 that share of a stage's samples reads a zeroed context instead (world-model
  * guidance).
  * The position head is trained in stage 0 only.
@@ -138,12 +146,19 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
             ? { kind: 'plan', goalSteps: options.goalSteps, minGoalSteps }
             : { kind: 'true' },
         );
-  const actionModel = startFrom(buildDynamicsTrainingGraph(arch, batch, seed, 2), joint);
+  // an expert without the world model trains alone: nothing of L_a would reach the world model
+  const actionModel = startFrom(
+    arch.expertSeesWorldModel === false
+      ? buildActionExpertTrainingGraph(arch, batch, seed)
+      : buildDynamicsTrainingGraph(arch, batch, seed, 2),
+    joint,
+  );
   const action = await trainStageWeights({
     ...stage(2, 'action'),
     model: actionModel,
     trainable: allButPositionHead(actionModel),
-    data: (stepOf) => createAct2GoalDataset(store, latents, arch, sampling, seed, 2, stepOf, imagined),
+    data: (stepOf) =>
+      feedsOf(actionModel, createAct2GoalDataset(store, latents, arch, sampling, seed, 2, stepOf, imagined)),
   });
   return writeAct2GoalPackage(options.out, new Map([...autoencoder, ...joint, ...action]), {
     name: options.out.split('/').filter(Boolean).pop() ?? 'act2goal',

@@ -2,10 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../common/rng.ts';
 import { constantLr } from '../../../nn/lr-schedule.ts';
 import { Trainer } from '../../../nn/trainer.ts';
+import { buildActionExpertGraph } from '../../../policies/act2goal/act2goal-graphs.ts';
+import { worldModelConditionTokens } from '../../../policies/act2goal/world-model.ts';
 import {
+  buildActionExpertTrainingGraph,
   buildAutoencoderTrainingGraph,
   buildDynamicsTrainingGraph,
 } from '../../../training/act2goal-training-graphs.ts';
+import { startFrom } from '../../../training/run-training-stage.ts';
 import {
   TINY_ACT2GOAL as arch,
   randomTensor,
@@ -135,5 +139,45 @@ describe('Act2Goal training graphs', () => {
     });
     const losses = await lossesOver(trainer, feeds, 60);
     expect(losses.at(-1)).toBeLessThan(0.5 * losses[0]);
+  });
+
+  it('the expert without the world model trains alone: its loss is the MSE of the exported expert’s velocity, whatever the hidden states', async () => {
+    const free = { ...arch, expertSeesWorldModel: false };
+    const model = buildActionExpertTrainingGraph(free, batch, 0);
+    expect(new Set([...model.params.keys()].map((n) => n.split('.')[0]))).toEqual(
+      new Set(['action_expert', 'position_head']),
+    );
+    const feeds = stageFeeds();
+    const inputs = model.graph.inputs.filter((v) => !model.params.has(v.name)).map((v) => v.name);
+    expect(inputs.sort()).toEqual(
+      [
+        'action_flow_time',
+        'action_target',
+        'current_latent',
+        'goal_latent',
+        'noisy_actions',
+        'proprio',
+      ].sort(),
+    );
+    const loss = Number(
+      (await runModel(model, Object.fromEntries(inputs.map((n) => [n, feeds[n as keyof typeof feeds]])))).loss
+        .data[0],
+    );
+    const expert = startFrom(buildActionExpertGraph(free, 1), model.params);
+    const tokens = worldModelConditionTokens(free) + frames;
+    const velocity = (
+      await runModel(expert, {
+        current_latent: feeds.current_latent,
+        goal_latent: feeds.goal_latent,
+        proprio: feeds.proprio,
+        flow_time: feeds.action_flow_time,
+        noisy_actions: feeds.noisy_actions,
+        hidden_states: randomTensor([batch, arch.layers, tokens, arch.worldModel.width], 11),
+      })
+    ).action_velocity.data;
+    const target = feeds.action_target.data;
+    let sum = 0;
+    for (let i = 0; i < target.length; i++) sum += (Number(velocity[i]) - Number(target[i])) ** 2;
+    expect(loss).toBeCloseTo(sum / target.length, 5);
   });
 });

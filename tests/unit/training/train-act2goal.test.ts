@@ -435,6 +435,28 @@ describe('goalserve train act2goal (tiny model)', () => {
     });
     expect(result.meanSteps).toBeGreaterThan(0);
   });
+
+  it('trains an expert without the world model alone in stage 2: the world model keeps stage 1’s weights', async () => {
+    const out = join(root, 'free-expert');
+    const options = tinyAct2GoalOptions(data, out);
+    await trainAct2Goal({
+      ...options,
+      arch: { ...options.arch, expertSeesWorldModel: false },
+      steps: { autoencoder: 2, joint: 2, action: 3 },
+    });
+    const stage1 = (await loadSafetensors(`${out}.ckpt.stage1.safetensors`)).tensors;
+    const exported = [...packageWeights(out)];
+    const trained = exported.filter(([n]) => stage1.has(`ema.${n}`));
+    const worldModel = trained.filter(([n]) => n.startsWith('world_model.'));
+    const expert = trained.filter(([n]) => n.startsWith('action_expert.'));
+    expect(worldModel.length).toBeGreaterThan(0);
+    for (const [name, weight] of worldModel) expect(weight.data).toEqual(stage1.get(`ema.${name}`)!.data);
+    const moved = expert.filter(([n, w]) => {
+      const before = stage1.get(`ema.${n}`)!.data;
+      return (w.data as Float32Array).some((v, i) => v !== before[i]);
+    });
+    expect(moved.length).toBeGreaterThan(0);
+  });
 });
 
 function splitLatents(latents: Float32Array): [Float32Array, Float32Array] {
