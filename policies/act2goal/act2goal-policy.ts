@@ -12,6 +12,7 @@ import type { SamplerOptions } from '../sampling/sampler-options.ts';
 import type { Act2GoalArchitecture } from './act2goal-config.ts';
 import { planGoalSteps } from './goal-steps-head.ts';
 import { msthActionCount, msthFrameCount } from './msth.ts';
+import { worldModelConditionTokens } from './world-model.ts';
 
 /** One request's plan: what the world model imagined and what the action expert made of it. */
 export interface Act2GoalPlan {
@@ -30,6 +31,8 @@ const f32 = (dims: number[], data: Float32Array): TensorData => ({ dtype: 'float
  * (`worldModelSteps` Euler steps), runs once more at τ = 1 on them for the hidden states the action
  * expert was trained to attend to, then the expert integrates the P + M actions (`steps` Euler steps)
  * reusing those hidden states. Every request draws its noise from its own RNG, world model first.
+ * An expert trained without the world model (`expertSeesWorldModel` false) acts without a plan;
+ * `plan` still imagines one for it, to look at.
  */
 export class Act2GoalPolicy implements ChunkPolicy {
   readonly embedDim: number;
@@ -82,10 +85,28 @@ export class Act2GoalPolicy implements ChunkPolicy {
     );
   }
 
-  /** The P proximal actions of each request's plan → float32 [P, A] each, in robot units, clipped. */
+  /**
+   * The P proximal actions of each request → float32 [P, A] each, in robot units, clipped: from its
+   * plan, or, for an expert that reads no plan (`expertSeesWorldModel` false), from the expert alone,
+   * on the zeroed context it was trained with, without predicting K or imagining.
+   */
   async sample(requests: readonly ChunkRequest[], options: SamplerOptions): Promise<Float32Array[]> {
     const executed = this.manifest.action.chunk * this.manifest.action.dim;
-    return (await this.plan(requests, options)).map((p) => p.actions.slice(0, executed));
+    if (this.readsPlan) return (await this.plan(requests, options)).map((p) => p.actions.slice(0, executed));
+    if (requests.length === 0) return [];
+    const endpoints = this.endpoints(requests);
+    const tokens = worldModelConditionTokens(this.arch) + msthFrameCount(this.arch.msth);
+    const context = f32(
+      [requests.length, this.arch.layers, tokens, this.arch.worldModel.width],
+      new Float32Array(requests.length * this.arch.layers * tokens * this.arch.worldModel.width),
+    );
+    const actions = await this.sampleActions(
+      endpoints,
+      context,
+      requests.map((r) => r.rng),
+      options,
+    );
+    return this.inRobotUnits(actions, requests.length).map((a) => a.slice(0, executed));
   }
 
   /** Plans every request in one batch: K, imagined latents, then actions (see the class comment). */
@@ -93,25 +114,19 @@ export class Act2GoalPolicy implements ChunkPolicy {
     const batch = requests.length;
     if (batch === 0) return [];
     const z = this.embedDim;
-    const current = new Float32Array(batch * z);
-    const goal = new Float32Array(batch * z);
-    const proprio = new Float32Array(batch * this.manifest.proprio.dim);
-    requests.forEach((r, i) => {
-      if (r.goal === undefined)
-        throw new PolicyError('BAD_OBSERVATION', 'goal: Act2Goal plans toward a goal image; none was given');
-      checkLength(`requests[${i}].goal`, r.goal, z);
-      checkLength(`requests[${i}].observation`, r.observation, z);
-      goal.set(r.goal, i * z);
-      current.set(r.observation, i * z);
-      proprio.set(zScoreProprio(r.proprio, this.manifest.proprio, 1), i * this.manifest.proprio.dim);
-    });
-    const goalSteps = await this.goalSteps(current, goal, batch, options.minGoalSteps);
+    const endpoints = this.endpoints(requests);
+    const goalSteps = await this.goalSteps(
+      endpoints.current.data as Float32Array,
+      endpoints.goal.data as Float32Array,
+      batch,
+      options.minGoalSteps,
+    );
     const wm = this.manifest.graphs.worldModel.tensors;
     const frames = msthFrameCount(this.arch.msth);
     const conditions = {
-      [wm.currentLatent]: f32([batch, z], current),
-      [wm.goalLatent]: f32([batch, z], goal),
-      [wm.proprio]: f32([batch, this.manifest.proprio.dim], proprio),
+      [wm.currentLatent]: endpoints.current,
+      [wm.goalLatent]: endpoints.goal,
+      [wm.proprio]: endpoints.proprio,
       [wm.goalSteps]: f32([batch], goalSteps),
     };
     const runWorldModel = (x: Float32Array, taus: Float32Array, outputs: string[]) =>
@@ -132,22 +147,54 @@ export class Act2GoalPolicy implements ChunkPolicy {
     const ones = new Float32Array(batch).fill(1);
     const hidden = (await runWorldModel(latents, ones, [wm.hiddenStates]))[wm.hiddenStates];
     const actions = await this.sampleActions(
-      {
-        current: conditions[wm.currentLatent],
-        goal: conditions[wm.goalLatent],
-        proprio: conditions[wm.proprio],
-        futures: f32([batch, frames, z], latents),
-      },
+      { ...endpoints, futures: f32([batch, frames, z], latents) },
       hidden,
       rngs,
       options,
     );
-    const rowSize = msthActionCount(this.arch.msth) * this.manifest.action.dim;
+    const inRobotUnits = this.inRobotUnits(actions, batch);
     return requests.map((_, i) => ({
       goalSteps: goalSteps[i],
       latents: latents.slice(i * frames * z, (i + 1) * frames * z),
-      actions: actionsToRobotUnits(actions.subarray(i * rowSize, (i + 1) * rowSize), this.manifest.action),
+      actions: inRobotUnits[i],
     }));
+  }
+
+  /** Whether the action expert reads the plan: the world model's hidden states, or the imagined positions. */
+  private get readsPlan(): boolean {
+    return this.arch.expertSeesWorldModel !== false || this.arch.expertReadsPlanPositions === true;
+  }
+
+  /** The requests' current and goal latents and z-scored proprio, one row each, checked. */
+  private endpoints(requests: readonly ChunkRequest[]): Record<'current' | 'goal' | 'proprio', TensorData> {
+    const batch = requests.length;
+    const z = this.embedDim;
+    const pd = this.manifest.proprio.dim;
+    const current = new Float32Array(batch * z);
+    const goal = new Float32Array(batch * z);
+    const proprio = new Float32Array(batch * pd);
+    requests.forEach((r, i) => {
+      if (r.goal === undefined)
+        throw new PolicyError('BAD_OBSERVATION', 'goal: Act2Goal plans toward a goal image; none was given');
+      checkLength(`requests[${i}].goal`, r.goal, z);
+      checkLength(`requests[${i}].observation`, r.observation, z);
+      goal.set(r.goal, i * z);
+      current.set(r.observation, i * z);
+      proprio.set(zScoreProprio(r.proprio, this.manifest.proprio, 1), i * pd);
+    });
+    return {
+      current: f32([batch, z], current),
+      goal: f32([batch, z], goal),
+      proprio: f32([batch, pd], proprio),
+    };
+  }
+
+  /** The expert's normalised MSTH actions of `batch` rows → one float32 [P + M, A] per row in robot units, clipped. */
+  private inRobotUnits(actions: Float32Array, batch: number): Float32Array[] {
+    const rowSize = msthActionCount(this.arch.msth) * this.manifest.action.dim;
+    return Array.from({ length: batch }, (_, i) =>
+      actionsToRobotUnits(actions.subarray(i * rowSize, (i + 1) * rowSize), this.manifest.action),
+    );
   }
 
   /** Frees the five ONNX Runtime sessions. */
@@ -183,7 +230,7 @@ export class Act2GoalPolicy implements ChunkPolicy {
    * trained with context dropout) and follows v_free + λ(v_wm − v_free), both passes as one batch.
    */
   private sampleActions(
-    conditions: Record<'current' | 'goal' | 'proprio' | 'futures', TensorData>,
+    conditions: Record<'current' | 'goal' | 'proprio', TensorData> & { futures?: TensorData },
     hiddenStates: TensorData,
     rngs: ChunkRequest['rng'][],
     options: SamplerOptions,
@@ -199,7 +246,7 @@ export class Act2GoalPolicy implements ChunkPolicy {
         [names.proprio]: repeatRows(conditions.proprio, rows),
         [names.flowTime]: f32([rows], taus),
         [names.noisyActions]: f32([rows, actions, dim], x),
-        ...(this.arch.expertReadsPlanPositions
+        ...(this.arch.expertReadsPlanPositions && conditions.futures
           ? { [names.futureLatents]: repeatRows(conditions.futures, rows) }
           : {}),
       });

@@ -12,9 +12,12 @@ import { decodeOnnx } from '../../../nn/onnx-decode.ts';
 import { encodeOnnx } from '../../../nn/onnx-encode.ts';
 import { OrtSession } from '../../../nn/ort-session.ts';
 import { Act2GoalPolicy } from '../../../policies/act2goal/act2goal-policy.ts';
+import { msthFrameCount } from '../../../policies/act2goal/msth.ts';
+import { worldModelConditionTokens } from '../../../policies/act2goal/world-model.ts';
 import type { ChunkRequest } from '../../../policies/chunk-policy.ts';
 import { loadPolicy } from '../../../policies/load-policy.ts';
 import { openPackageGraph } from '../../../policies/package-graph.ts';
+import { actionsToRobotUnits, zScoreProprio } from '../../../policies/robot-units.ts';
 import { writeDataset } from '../../../sim/dataset-writer.ts';
 import { recordEpisode } from '../../../sim/rollout.ts';
 import { createTabletopEnv } from '../../../sim/tabletop-env.ts';
@@ -448,14 +451,53 @@ describe('goalserve train act2goal (tiny model)', () => {
     const exported = [...packageWeights(out)];
     const trained = exported.filter(([n]) => stage1.has(`ema.${n}`));
     const worldModel = trained.filter(([n]) => n.startsWith('world_model.'));
-    const expert = trained.filter(([n]) => n.startsWith('action_expert.'));
+    const expertWeights = trained.filter(([n]) => n.startsWith('action_expert.'));
     expect(worldModel.length).toBeGreaterThan(0);
     for (const [name, weight] of worldModel) expect(weight.data).toEqual(stage1.get(`ema.${name}`)!.data);
-    const moved = expert.filter(([n, w]) => {
+    const moved = expertWeights.filter(([n, w]) => {
       const before = stage1.get(`ema.${n}`)!.data;
       return (w.data as Float32Array).some((v, i) => v !== before[i]);
     });
     expect(moved.length).toBeGreaterThan(0);
+
+    // it acts from the expert alone: one Euler step from the request's noise, whatever the context
+    const free = await Act2GoalPolicy.load(out);
+    const expert = await openPackageGraph(out, free.manifest, 'actionExpert', { intraOpThreads: 1 });
+    try {
+      const [current, goal] = splitLatents(await free.encode(frames));
+      const [sampled] = await free.sample([requestFor(current, goal, 9)], {
+        ...free.manifest.sampler,
+        steps: 1,
+      });
+      const arch = free.manifest.act2goal!.architecture;
+      const noise = new Float32Array((arch.msth.proximalSteps + arch.msth.distalCount) * 2);
+      createRng(9).fillNormal(noise);
+      const names = free.manifest.graphs.actionExpert.tensors;
+      const tokens = worldModelConditionTokens(arch) + msthFrameCount(arch.msth);
+      const out1 = await expert.run({
+        [names.currentLatent]: { dtype: 'float32', dims: [1, 8], data: current },
+        [names.goalLatent]: { dtype: 'float32', dims: [1, 8], data: goal },
+        [names.hiddenStates]: randomTensor([1, arch.layers, tokens, arch.worldModel.width], 3),
+        [names.proprio]: {
+          dtype: 'float32',
+          dims: [1, 4],
+          data: zScoreProprio(new Float32Array([0.5, 0.5, 0, 0]), free.manifest.proprio, 1),
+        },
+        [names.flowTime]: tensorOf([1], () => 0),
+        [names.noisyActions]: { dtype: 'float32', dims: [1, noise.length / 2, 2], data: noise },
+      });
+      const velocity = out1[names.velocity].data as Float32Array;
+      const expected = actionsToRobotUnits(
+        noise.map((x, i) => x + velocity[i]),
+        free.manifest.action,
+      ).subarray(0, sampled.length);
+      sampled.forEach((v, i) => {
+        expect(v).toBeCloseTo(expected[i], 5);
+      });
+    } finally {
+      await expert.release();
+      await free.release();
+    }
   });
 });
 
