@@ -7,7 +7,8 @@ import { measureChunkLatency } from './chunk-latency.ts';
  * `npm run bench -- act2goal [--model DIR --intra-op-threads T]`: chunk latency of an Act2Goal
  * package at batch 1 and 8 for the package's world-model and action-expert Euler steps and for half
  * of each (T: ONNX Runtime threads per op, default 1 like the server). A chunk is a whole
- * plan: embed the newest frame, K, the world model's flow, one hidden-state pass, the expert's flow.
+ * plan: embed the newest frame, K, the world model's flow, one hidden-state pass, the expert's flow;
+ * for an expert that reads no plan, embedding and the expert's flow only (world-model steps 0).
  */
 export async function runAct2GoalBench(): Promise<void> {
   const { values } = parseArgs({
@@ -33,7 +34,7 @@ export async function runAct2GoalBench(): Promise<void> {
         JSON.stringify({
           bench: 'act2goal chunk latency',
           ...latency,
-          worldModelSteps: options.worldModelSteps,
+          worldModelSteps: policy.readsPlan ? options.worldModelSteps : 0,
           actionExpertSteps: options.steps,
           threads,
         }),

@@ -160,8 +160,8 @@ export class Act2GoalPolicy implements ChunkPolicy {
     }));
   }
 
-  /** Whether the action expert reads the plan: the world model's hidden states, or the imagined positions. */
-  private get readsPlan(): boolean {
+  /** Whether the action expert reads the plan (the world model's hidden states or the imagined positions), so acting imagines one. */
+  get readsPlan(): boolean {
     return this.arch.expertSeesWorldModel !== false || this.arch.expertReadsPlanPositions === true;
   }
 
