@@ -14,7 +14,7 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
  * --batch --seed --lr --checkpoint --goal-steps predicted|K --no-distal --expert-without-world-model
  * --plan-positions --world-model-object-tokens --context-dropout P --joint-context-dropout P --guidance λ
  * --min-goal-steps N
- * --imagine-at-plan-k --action-flow-time uniform|noisy]`.
+ * --imagine-at-plan-k --action-flow-time uniform|noisy --jpeg-share S]`.
  * Two ablations: `--no-distal` (M = 0: a fixed-horizon proximal chunk only) and
  * `--expert-without-world-model` (the expert's cross-attention sees a zeroed context). Variants:
  * `--plan-positions` (the expert also reads one token per imagined frame, from its position
@@ -24,6 +24,7 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
  * `--min-goal-steps N` (default 1): the smallest predicted K a plan uses. `--imagine-at-plan-k`: stage 2
  * imagines the expert's futures for the K a plan would use instead of the true distance to the goal.
  * `--action-flow-time noisy` draws the action flow's training τ with π0's emphasis on noisy times.
+ * `--jpeg-share S` (default 0) replaces a share S of stage 0's frames by JPEG copies, as BESO does.
  */
 export async function runTrainAct2Goal(args: string[]): Promise<number> {
   const { run, values } = parseTrainOptions(
@@ -44,6 +45,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       guidance: { type: 'string' },
       'imagine-at-plan-k': { type: 'boolean', default: false },
       'action-flow-time': { type: 'string' },
+      'jpeg-share': { type: 'string' },
     },
     { batch: 64 },
   );
@@ -95,6 +97,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       goalSteps,
       imagineAtPlanGoalSteps: values['imagine-at-plan-k'],
       actionFlowTime: readChoiceOption('action-flow-time', values['action-flow-time'], FLOW_TIME_DRAWS),
+      jpegShare: readNumberOption('jpeg-share', values['jpeg-share'], { min: 0, max: 1, fallback: 0 }),
       signal,
       onProgress: progress.update,
     }),

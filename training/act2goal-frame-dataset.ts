@@ -4,6 +4,7 @@ import { normalizeFrame } from '../policies/image-normalizer.ts';
 import type { EpisodeRecord } from '../sim/episode.ts';
 import { ACT2GOAL_TRAINING_TENSORS } from './act2goal-training-graphs.ts';
 import { type EpisodeStore, episodeFrame } from './episode-store.ts';
+import { frameAsSeen, type JpegCopies } from './jpeg-copies.ts';
 import { ABSENT_POSITION, PROBED_STATE_DIM, STATE_PROBE_TENSORS, writeProbeTargets } from './state-probe.ts';
 
 /** How stage-0 reconstruction errors are weighted per pixel. */
@@ -23,10 +24,18 @@ export const DEFAULT_FOREGROUND_WEIGHTING: ForegroundWeighting = { extraWeight: 
  * stats; the position targets (a block the task lacks: ABSENT_POSITION); and per-pixel loss weights [n, 1, S, S] of 1 + λ·min(1, ‖x − m‖²/δ²),
  * m the dataset's mean frame. Table and border are the same in every frame, so m holds them and the
  * weights pick out pusher and blocks, a few pixels each that an unweighted loss leaves blurred away.
+ * With `jpeg`, a slot takes the frame's JPEG copy instead with probability `jpeg.share` (as input and
+ * target; the position targets stay the simulator's), so the encoder places objects in the frames a
+ * robot streams as JPEG as well; `stepOf` reads the training step that draw depends on.
  */
-export function createFrameDataset(store: EpisodeStore, weighting: ForegroundWeighting): Dataset {
-  const frames = store.episodes.flatMap((episode) =>
-    Array.from({ length: episode.steps + 1 }, (_, index) => ({ episode, index })),
+export function createFrameDataset(
+  store: EpisodeStore,
+  weighting: ForegroundWeighting,
+  jpeg?: JpegCopies,
+  stepOf: () => number = () => 0,
+): Dataset {
+  const frames = store.episodes.flatMap((episode, e) =>
+    Array.from({ length: episode.steps + 1 }, (_, index) => ({ episode, e, index })),
   );
   const size = store.imageSize;
   const pixels = size * size;
@@ -40,9 +49,15 @@ export function createFrameDataset(store: EpisodeStore, weighting: ForegroundWei
       const weights = new Float32Array(n * pixels);
       const states = new Float32Array(n * PROBED_STATE_DIM);
       const mask = new Float32Array(n * PROBED_STATE_DIM);
+      const step = stepOf();
       indices.forEach((sample, slot) => {
-        const { episode, index } = frames[sample];
-        normalizeFrame(episodeFrame(episode, index), store.pixels, images, slot * frameSize);
+        const { episode, e, index } = frames[sample];
+        normalizeFrame(
+          frameAsSeen(store, e, index, jpeg, step, slot),
+          store.pixels,
+          images,
+          slot * frameSize,
+        );
         for (let p = 0; p < pixels; p++) {
           let squared = 0;
           for (let c = 0; c < 3; c++)

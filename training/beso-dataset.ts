@@ -7,9 +7,14 @@ import { scaleActionValue } from '../policies/robot-units.ts';
 import { computeEdmCoefficients } from '../policies/sampling/edm-preconditioning.ts';
 import { createTrainingSigmaSampler } from '../policies/sampling/training-sigma.ts';
 import { BESO_TRAINING_TENSORS } from './beso-training-graph.ts';
-import { type EpisodeStore, episodeFrame } from './episode-store.ts';
+import type { EpisodeStore } from './episode-store.ts';
 import { pickHindsightGoal } from './hindsight-goal.ts';
-import type { JpegAugmentation } from './jpeg-copies.ts';
+import {
+  DEFAULT_JPEG_AUGMENTATION,
+  frameAsSeen,
+  type JpegAugmentation,
+  type JpegCopies,
+} from './jpeg-copies.ts';
 import { ABSENT_POSITION, PROBED_STATE_DIM, writeProbeTargets } from './state-probe.ts';
 
 /** How training samples are drawn; see METHODS.md (BESO, Training). */
@@ -36,10 +41,7 @@ export const DEFAULT_BESO_SAMPLING: BesoSampling = {
   // ×10 (was 1): an object-centric denoiser sees the scene only through these estimates, and their
   // error was what held push2 back (BENCHMARKS.md, "What held pushing back").
   positionWeight: 10,
-  // Half the frames JPEG-compressed: trained on lossless renders only, the encoder's block position
-  // moved by 0.07 table units on quality-100 JPEG frames (pixel error 0.65 levels) and pushing over
-  // gRPC with JPEG failed (BENCHMARKS.md, server section).
-  jpeg: { share: 0.5, qualityMin: 60, qualityMax: 100 },
+  jpeg: DEFAULT_JPEG_AUGMENTATION,
 };
 
 /** How a batch's images reach a training graph: as pixels or as cached embeddings. */
@@ -131,13 +133,6 @@ export function createBesoDataset(
   };
 }
 
-/** JPEG copies of a store's frames (see compressEpisodeFrames) and how often a slot takes one. */
-export interface JpegCopies {
-  frames: readonly Uint8Array[];
-  share: number;
-  seed: number;
-}
-
 /**
  * Feeds normalised pixels with each frame's simulator positions (the end-to-end graph's inputs). With
  * `jpeg`, each slot takes the frame's JPEG copy with probability `share`, drawn from (seed, step,
@@ -166,11 +161,7 @@ export function pixelFrameFeed(
     put(episodeIndex, frameIndex, sample, k) {
       const episode = store.episodes[episodeIndex];
       const row = sample * perSample + k;
-      const compressed =
-        jpeg !== undefined && createRng(deriveSeed(jpeg.seed, step, sample, k)).next() < jpeg.share;
-      const frame = compressed
-        ? jpeg.frames[episodeIndex].subarray(frameIndex * frameSize, (frameIndex + 1) * frameSize)
-        : episodeFrame(episode, frameIndex);
+      const frame = frameAsSeen(store, episodeIndex, frameIndex, jpeg, step, sample, k);
       normalizeFrame(frame, store.pixels, pixels, row * frameSize);
       // Object tokens need an estimate of every object, so absent blocks get a target too.
       writeProbeTargets(

@@ -11,6 +11,13 @@ export interface JpegAugmentation {
   qualityMax: number;
 }
 
+/**
+ * Half the frames JPEG-compressed at quality 60–100: trained on lossless renders only, BESO's encoder
+ * moved a block's position by 0.07 table units on quality-100 JPEG frames (pixel error 0.65 levels)
+ * and pushing over gRPC with JPEG failed (BENCHMARKS.md, server section).
+ */
+export const DEFAULT_JPEG_AUGMENTATION: JpegAugmentation = { share: 0.5, qualityMin: 60, qualityMax: 100 };
+
 /** JPEG round trips in flight at once (sharp runs them on libuv's thread pool). */
 const IN_FLIGHT = 32;
 
@@ -49,4 +56,30 @@ export async function compressEpisodeFrames(
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   return copies;
+}
+
+/** JPEG copies of a store's frames (see compressEpisodeFrames) and how often a batch slot takes one. */
+export interface JpegCopies {
+  frames: readonly Uint8Array[];
+  share: number;
+  seed: number;
+}
+
+/**
+ * Frame `t` of episode `e` as a batch slot sees it: the frame's JPEG copy with probability
+ * `jpeg.share`, drawn from (seed, step, ...slot) so a resumed run feeds the same pixels, else the
+ * lossless render → uint8 [S, S, 3].
+ */
+export function frameAsSeen(
+  store: EpisodeStore,
+  e: number,
+  t: number,
+  jpeg: JpegCopies | undefined,
+  step: number,
+  ...slot: number[]
+): Uint8Array {
+  if (jpeg === undefined || createRng(deriveSeed(jpeg.seed, step, ...slot)).next() >= jpeg.share)
+    return episodeFrame(store.episodes[e], t);
+  const frameSize = 3 * store.imageSize * store.imageSize;
+  return jpeg.frames[e].subarray(t * frameSize, (t + 1) * frameSize);
 }

@@ -25,6 +25,7 @@ import {
 import { loadEpisodeStore } from './episode-store.ts';
 import { encodeEpisodeFrames } from './frame-cache.ts';
 import { drawHindsightGoals, imagineFutures } from './imagined-futures.ts';
+import { compressEpisodeFrames, DEFAULT_JPEG_AUGMENTATION } from './jpeg-copies.ts';
 import {
   feedsOf,
   type RunSettings,
@@ -63,6 +64,11 @@ export interface Act2GoalTrainOptions extends RunSettings {
    * instead of the true distance to its goal (default false).
    */
   imagineAtPlanGoalSteps?: boolean;
+  /**
+   * Share of stage 0's frames replaced by their JPEG copy (quality 60–100, as BESO's; default 0: none),
+   * so the encoder also places objects in the JPEG frames robots stream.
+   */
+  jpegShare?: number;
   /** How the action flow's training τ is drawn (default 'uniform'; 'noisy': π0's Beta emphasis). */
   actionFlowTime?: FlowTimeDraw;
   /** K at plan time, written to the manifest: 'predicted' (goal-steps head) or a fixed step count. */
@@ -74,7 +80,8 @@ export interface Act2GoalTrainOptions extends RunSettings {
 
 /**
  * Trains Act2Goal in three stages and writes a package with EMA weights. Stage 0 ('autoencoder'):
- * the image autoencoder on every frame (foreground-weighted reconstruction MSE) with its position head. Then the encoder is frozen and every frame's
+ * the image autoencoder on every frame (foreground-weighted reconstruction MSE; a `jpegShare` of them
+ * JPEG copies) with its position head. Then the encoder is frozen and every frame's
  * latent is computed once, so the next stages train on latents only (cheap on a CPU). Stage 1 ('joint'):
  * world model, action expert and goal-steps head with L_v + 0.1·L_a (+ 0.1·L_K). Stage 2 ('action'):
  * L_a + L_v through expert and world model, starting from stage 1's EMA weights (the goal-steps head
@@ -102,10 +109,23 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     checkpoint: stageCheckpoint(options.checkpoint, index),
     onProgress: (p: TrainProgress, size: number) => options.onProgress?.(name, p, size),
   });
+  const jpegShare = options.jpegShare ?? 0;
+  const jpeg =
+    jpegShare > 0 && options.steps.autoencoder > 0
+      ? {
+          frames: await compressEpisodeFrames(
+            store,
+            { ...DEFAULT_JPEG_AUGMENTATION, share: jpegShare },
+            seed,
+          ),
+          share: jpegShare,
+          seed,
+        }
+      : undefined;
   const autoencoder = await trainStageWeights({
     ...stage(0, 'autoencoder'),
     model: buildAutoencoderTrainingGraph(arch, batch, seed, POSITION_WEIGHT),
-    data: () => createFrameDataset(store, DEFAULT_FOREGROUND_WEIGHTING),
+    data: (stepOf) => createFrameDataset(store, DEFAULT_FOREGROUND_WEIGHTING, jpeg, stepOf),
   });
   const latents = await encodeEpisodeFrames(
     store,

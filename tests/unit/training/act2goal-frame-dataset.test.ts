@@ -49,4 +49,30 @@ describe('Act2Goal stage-0 samples', () => {
     ]);
     expect([...batch.frame_state_mask.data]).toEqual([1, 1, 1, 1, 1, 1]);
   });
+
+  it('feed a slot its JPEG copy with the given share, the same slots again for the same step', () => {
+    // copies whose every pixel is 0 normalise to −2, which no original frame (100 or 200) does
+    const copies = store.episodes.map((e) => new Uint8Array(e.frames.length));
+    const copied = (share: number, step: number) => {
+      const jpeg = createFrameDataset(
+        store,
+        { extraWeight: 30, distance: 1 },
+        { frames: copies, share, seed: 4 },
+        () => step,
+      );
+      const frames = jpeg.batch(Int32Array.from({ length: 200 }, (_, i) => i % 4)).frames
+        .data as Float32Array;
+      return Array.from({ length: 200 }, (_, slot) =>
+        frames.subarray(slot * 12, (slot + 1) * 12).every((v) => v === -2),
+      );
+    };
+    expect(copied(0, 1).some(Boolean)).toBe(false);
+    expect(copied(1, 1).every(Boolean)).toBe(true);
+    const half = copied(0.5, 1);
+    const share = half.filter(Boolean).length / half.length;
+    expect(share).toBeGreaterThan(0.4);
+    expect(share).toBeLessThan(0.6);
+    expect(copied(0.5, 1)).toEqual(half);
+    expect(copied(0.5, 2)).not.toEqual(half);
+  });
 });

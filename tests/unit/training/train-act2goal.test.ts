@@ -385,13 +385,25 @@ describe('goalserve train act2goal (tiny model)', () => {
     }
   });
 
-  it('trains the MSTH ablation from the CLI (context dropout, package defaults) and evaluates it closed-loop with the BESO result fields', async () => {
+  it('trains the MSTH ablation from the CLI (context dropout, JPEG copies, package defaults) and evaluates it closed-loop with the BESO result fields', async () => {
     const out = join(root, 'no-distal');
     const lines: string[] = [];
     const log = vi.spyOn(console, 'log').mockImplementation((line) => void lines.push(String(line)));
     const error = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      const train = ['train', 'act2goal', '--data', ...data, '--out', out, '--batch', '4', '--no-distal'];
+      const train = [
+        'train',
+        'act2goal',
+        '--data',
+        ...data,
+        '--out',
+        out,
+        '--batch',
+        '4',
+        '--no-distal',
+        '--jpeg-share',
+        '0.5',
+      ];
       const stages = ['--autoencoder-steps', '1', '--joint-steps', '1', '--action-steps', '1'];
       const defaults = [
         '--context-dropout',
