@@ -6,7 +6,7 @@ import { actionExpertNetwork } from '../policies/act2goal/action-expert.ts';
 import { goalStepsHeadNetwork } from '../policies/act2goal/goal-steps-head.ts';
 import { decodeLatent, encodeImage, estimatePositions } from '../policies/act2goal/image-autoencoder.ts';
 import { msthActionCount, msthFrameCount } from '../policies/act2goal/msth.ts';
-import { worldModelConditionTokens, worldModelNetwork } from '../policies/act2goal/world-model.ts';
+import { worldModelNetwork, worldModelTokens } from '../policies/act2goal/world-model.ts';
 import { PROBED_STATE_DIM, positionEstimateLoss, STATE_PROBE_TENSORS } from './state-probe.ts';
 
 /** Tensor names of the Act2Goal training graphs besides those of the exported graphs. */
@@ -160,7 +160,7 @@ export function buildActionExpertTrainingGraph(
   const wm = ACT2GOAL_TENSORS.worldModel;
   const names = ACT2GOAL_TRAINING_TENSORS;
   const actions = msthActionCount(arch.msth);
-  const tokens = worldModelConditionTokens(arch) + msthFrameCount(arch.msth);
+  const tokens = worldModelTokens(arch);
   const zeros = b.constant(filled('float32', [batch, tokens, arch.worldModel.width], 0), 'zero_context');
   const velocity = actionExpertNetwork(
     {

@@ -5,7 +5,7 @@ import { actionExpertNetwork } from './action-expert.ts';
 import { goalStepsHeadNetwork } from './goal-steps-head.ts';
 import { decodeLatent, encodeImage } from './image-autoencoder.ts';
 import { msthActionCount, msthFrameCount } from './msth.ts';
-import { worldModelConditionTokens, worldModelNetwork } from './world-model.ts';
+import { worldModelNetwork, worldModelTokens } from './world-model.ts';
 
 /** The inference encoder: frames float32 ['batch', 3, S, S] → latent ['batch', Z]. */
 export function buildAct2GoalEncoderGraph(arch: Act2GoalArchitecture, seed = 0): Model {
@@ -54,7 +54,7 @@ export function buildWorldModelGraph(arch: Act2GoalArchitecture, seed = 0): Mode
 export function buildActionExpertGraph(arch: Act2GoalArchitecture, seed = 0): Model {
   const b = new GraphBuilder('act2goal_action_expert', { seed });
   const names = ACT2GOAL_TENSORS.actionExpert;
-  const tokens = worldModelConditionTokens(arch) + msthFrameCount(arch.msth);
+  const tokens = worldModelTokens(arch);
   const stacked = b.input(names.hiddenStates, ['batch', arch.layers, tokens, arch.worldModel.width]);
   const velocity = actionExpertNetwork(
     {

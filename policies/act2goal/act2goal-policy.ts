@@ -12,7 +12,7 @@ import type { SamplerOptions } from '../sampling/sampler-options.ts';
 import type { Act2GoalArchitecture } from './act2goal-config.ts';
 import { planGoalSteps } from './goal-steps-head.ts';
 import { msthActionCount, msthFrameCount } from './msth.ts';
-import { worldModelConditionTokens } from './world-model.ts';
+import { worldModelTokens } from './world-model.ts';
 
 /** One request's plan: what the world model imagined and what the action expert made of it. */
 export interface Act2GoalPlan {
@@ -95,7 +95,7 @@ export class Act2GoalPolicy implements ChunkPolicy {
     if (this.readsPlan) return (await this.plan(requests, options)).map((p) => p.actions.slice(0, executed));
     if (requests.length === 0) return [];
     const endpoints = this.endpoints(requests);
-    const tokens = worldModelConditionTokens(this.arch) + msthFrameCount(this.arch.msth);
+    const tokens = worldModelTokens(this.arch);
     const context = f32(
       [requests.length, this.arch.layers, tokens, this.arch.worldModel.width],
       new Float32Array(requests.length * this.arch.layers * tokens * this.arch.worldModel.width),

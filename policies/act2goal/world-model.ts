@@ -11,6 +11,11 @@ export function worldModelConditionTokens(arch: Act2GoalArchitecture): number {
   return 5 + (arch.worldModelObjectTokens ? arch.positionDim / 2 : 0);
 }
 
+/** Tokens of the world model, each block's hidden states one row per token: the condition tokens, then the F frames. */
+export function worldModelTokens(arch: Act2GoalArchitecture): number {
+  return worldModelConditionTokens(arch) + msthFrameCount(arch.msth);
+}
+
 /** Inputs of the world model's velocity network. */
 export interface WorldModelInputs {
   /** float32 [B, Z]: z_t. */

@@ -3,7 +3,7 @@ import { createRng } from '../../../common/rng.ts';
 import { constantLr } from '../../../nn/lr-schedule.ts';
 import { Trainer } from '../../../nn/trainer.ts';
 import { buildActionExpertGraph } from '../../../policies/act2goal/act2goal-graphs.ts';
-import { worldModelConditionTokens } from '../../../policies/act2goal/world-model.ts';
+import { worldModelTokens } from '../../../policies/act2goal/world-model.ts';
 import {
   buildActionExpertTrainingGraph,
   buildAutoencoderTrainingGraph,
@@ -164,7 +164,7 @@ describe('Act2Goal training graphs', () => {
         .data[0],
     );
     const expert = startFrom(buildActionExpertGraph(free, 1), model.params);
-    const tokens = worldModelConditionTokens(free) + frames;
+    const tokens = worldModelTokens(free);
     const velocity = (
       await runModel(expert, {
         current_latent: feeds.current_latent,

@@ -12,8 +12,7 @@ import { decodeOnnx } from '../../../nn/onnx-decode.ts';
 import { encodeOnnx } from '../../../nn/onnx-encode.ts';
 import { OrtSession } from '../../../nn/ort-session.ts';
 import { Act2GoalPolicy } from '../../../policies/act2goal/act2goal-policy.ts';
-import { msthFrameCount } from '../../../policies/act2goal/msth.ts';
-import { worldModelConditionTokens } from '../../../policies/act2goal/world-model.ts';
+import { worldModelTokens } from '../../../policies/act2goal/world-model.ts';
 import type { ChunkRequest } from '../../../policies/chunk-policy.ts';
 import { loadPolicy } from '../../../policies/load-policy.ts';
 import { openPackageGraph } from '../../../policies/package-graph.ts';
@@ -485,7 +484,7 @@ describe('goalserve train act2goal (tiny model)', () => {
       const noise = new Float32Array((arch.msth.proximalSteps + arch.msth.distalCount) * 2);
       createRng(9).fillNormal(noise);
       const names = free.manifest.graphs.actionExpert.tensors;
-      const tokens = worldModelConditionTokens(arch) + msthFrameCount(arch.msth);
+      const tokens = worldModelTokens(arch);
       const out1 = await expert.run({
         [names.currentLatent]: { dtype: 'float32', dims: [1, 8], data: current },
         [names.goalLatent]: { dtype: 'float32', dims: [1, 8], data: goal },
