@@ -34,7 +34,7 @@ export async function runAct2GoalBench(): Promise<void> {
         JSON.stringify({
           bench: 'act2goal chunk latency',
           ...latency,
-          worldModelSteps: policy.readsPlan ? options.worldModelSteps : 0,
+          worldModelSteps: policy.integration(options).worldModelSteps,
           actionExpertSteps: options.steps,
           threads,
         }),

@@ -106,6 +106,6 @@ function formatImagination(r: ImaginationResult): string {
 function formatResult(r: Awaited<ReturnType<typeof evaluatePolicy>>): string {
   return [
     `${r.task}: success ${(100 * r.success).toFixed(1)}% over ${r.episodes} episodes, mean ${r.meanSteps.toFixed(1)} steps`,
-    `chunk latency p50 ${r.chunkLatencyMsP50} ms, p99 ${r.chunkLatencyMsP99} ms (${r.sampler}, ${r.steps} steps, λ=${r.guidance}, ${r.actionsPerChunk} actions/chunk)`,
+    `chunk latency p50 ${r.chunkLatencyMsP50} ms, p99 ${r.chunkLatencyMsP99} ms (${r.sampler}, ${r.steps} steps${r.worldModelSteps === undefined ? '' : `, ${r.worldModelSteps} world-model steps`}, λ=${r.guidance}, ${r.actionsPerChunk} actions/chunk)`,
   ].join('\n');
 }

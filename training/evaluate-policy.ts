@@ -1,4 +1,5 @@
 import { percentile } from '../common/percentile.ts';
+import { Act2GoalPolicy } from '../policies/act2goal/act2goal-policy.ts';
 import type { ChunkPolicy } from '../policies/chunk-policy.ts';
 import { createRobotPlanner } from '../policies/robot-planner.ts';
 import type { SamplerOptions } from '../policies/sampling/sampler-options.ts';
@@ -29,7 +30,7 @@ export interface EvaluationResult {
   sampler: string;
   steps: number;
   guidance: number;
-  /** Act2Goal only: the world model's Euler steps (`steps` are the action expert's). */
+  /** Act2Goal only: the world model's Euler steps per chunk, 0 when acting imagines no plan (`steps` are the action expert's). */
   worldModelSteps?: number;
   /** Act2Goal only: the smallest predicted K a plan uses. */
   minGoalSteps?: number;
@@ -83,12 +84,13 @@ export async function evaluatePolicy(
     chunkLatencyMsP99: round(percentile(latencies, 99)),
     encodeMsMean: round(encodeMs / latencies.length),
     denoiseMsMean: round(denoiseMs / latencies.length),
-    sampler: options.sampler.sampler,
-    steps: options.sampler.steps,
-    guidance: options.sampler.guidance,
-    ...(policy.manifest.family === 'act2goal'
-      ? { worldModelSteps: options.sampler.worldModelSteps, minGoalSteps: options.sampler.minGoalSteps }
-      : {}),
+    ...(policy instanceof Act2GoalPolicy
+      ? policy.integration(options.sampler)
+      : {
+          sampler: options.sampler.sampler,
+          steps: options.sampler.steps,
+          guidance: options.sampler.guidance,
+        }),
     actionsPerChunk: options.actionsPerChunk,
   };
 }

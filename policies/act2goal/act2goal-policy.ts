@@ -24,6 +24,17 @@ export interface Act2GoalPlan {
   actions: Float32Array;
 }
 
+/** The flow integration behind a chunk: what eval and bench report beside its latency. */
+export interface Act2GoalIntegration {
+  sampler: 'euler';
+  /** The action expert's Euler steps. */
+  steps: number;
+  guidance: number;
+  /** The world model's Euler steps per chunk; 0 when acting imagines no plan. */
+  worldModelSteps: number;
+  minGoalSteps: number;
+}
+
 const f32 = (dims: number[], data: Float32Array): TensorData => ({ dtype: 'float32', dims, data });
 
 /**
@@ -160,8 +171,22 @@ export class Act2GoalPolicy implements ChunkPolicy {
     }));
   }
 
+  /**
+   * The integration a chunk drawn with `options` runs, as eval and bench report it: Euler steps of
+   * the action expert and of the world model (0 when the expert reads no plan, so acting imagines none).
+   */
+  integration(options: SamplerOptions): Act2GoalIntegration {
+    return {
+      sampler: 'euler',
+      steps: options.steps,
+      guidance: options.guidance,
+      worldModelSteps: this.readsPlan ? options.worldModelSteps : 0,
+      minGoalSteps: options.minGoalSteps,
+    };
+  }
+
   /** Whether the action expert reads the plan (the world model's hidden states or the imagined positions), so acting imagines one. */
-  get readsPlan(): boolean {
+  private get readsPlan(): boolean {
     return this.arch.expertSeesWorldModel !== false || this.arch.expertReadsPlanPositions === true;
   }
 

@@ -442,6 +442,7 @@ describe('goalserve train act2goal (tiny model)', () => {
     expect(result).toMatchObject({
       task: 'push1',
       episodes: 1,
+      sampler: 'euler',
       steps: 2,
       worldModelSteps: 3,
       minGoalSteps: 7,
@@ -473,6 +474,7 @@ describe('goalserve train act2goal (tiny model)', () => {
 
     // it acts from the expert alone: one Euler step from the request's noise, whatever the context
     const free = await Act2GoalPolicy.load(out);
+    expect(free.integration(free.manifest.sampler)).toMatchObject({ sampler: 'euler', worldModelSteps: 0 });
     const expert = await openPackageGraph(out, free.manifest, 'actionExpert', { intraOpThreads: 1 });
     try {
       const [current, goal] = splitLatents(await free.encode(frames));
