@@ -42,6 +42,12 @@ export interface Act2GoalArchitecture {
    */
   expertReadsPlanPositions?: boolean;
   /**
+   * true: no token of the action expert attends to the M distal action tokens, which attend to every
+   * token; the P executed actions are then computed as without distal actions, from the same weights,
+   * and the distal ones stay a predicted, never-executed output (an auxiliary target). Absent means false.
+   */
+  isolateDistalActions?: boolean;
+  /**
    * true: the world model also gets the expert's object tokens (from the position estimates of z_t
    * and z_g) after proprio. Absent means false.
    */

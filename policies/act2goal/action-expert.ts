@@ -1,3 +1,4 @@
+import { allocate } from '../../nn/dtype.ts';
 import { concat, layerNorm, linear } from '../../nn/layers.ts';
 import type { Tensor } from '../../nn/tensor.ts';
 import { objectTokenFeatures } from '../object-features.ts';
@@ -37,6 +38,7 @@ export interface ActionExpertInputs {
  * float32 [B, P + M, A]. The N = positionDim/2 object tokens are one shared projection of each
  * object's {@link objectTokenFeatures} from the position estimates of z_t and z_g: BESO pushes two
  * blocks only with such tokens (BENCHMARKS.md), and the imagined frames do not replace them.
+ * With `isolateDistalActions`, the distal action tokens are read by none of the others.
  */
 export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalArchitecture): Tensor {
   if (inputs.hiddenStates.length !== arch.layers) {
@@ -68,9 +70,12 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
     );
     let x = tokens.add(b.param('position', [1, conditionTokens + actions, d], init));
     const seesWorldModel = arch.expertSeesWorldModel ?? true;
+    const mask = arch.isolateDistalActions
+      ? distalIsolationMask(x, conditionTokens + arch.msth.proximalSteps)
+      : undefined;
     for (const [layer, hidden] of inputs.hiddenStates.entries()) {
       const context = seesWorldModel ? hidden : hidden.mul(0);
-      x = transformerBlock(x, `block${layer}`, { heads, context });
+      x = transformerBlock(x, `block${layer}`, { heads, context, mask });
     }
     const actionTokens = layerNorm(x, 'ln_f').slice([conditionTokens], [conditionTokens + actions], [1]);
     return linear(actionTokens, 'head', arch.actionDim, { init });
@@ -90,4 +95,15 @@ function planPositionFeatures(inputs: ActionExpertInputs, now: Tensor, arch: Act
   }
   const planned = estimatePositions(inputs.futureLatents, arch);
   return concat([planned, planned.sub(now.unsqueeze([1]))], 2);
+}
+
+/**
+ * Additive self-attention mask float [T, T] over `tokens` [B, T, d] whose tokens from `distalStart` on
+ * are the distal actions: −1e9 where a token before them would attend to one of them, 0 elsewhere.
+ */
+function distalIsolationMask(tokens: Tensor, distalStart: number): Tensor {
+  const t = tokens.dim(1);
+  const data = allocate(tokens.dtype, t * t) as Float32Array | Float64Array;
+  for (let i = 0; i < distalStart; i++) data.fill(-1e9, i * t + distalStart, (i + 1) * t);
+  return tokens.b.constant({ dtype: tokens.dtype, dims: [t, t], data }, 'distal_isolation_mask');
 }

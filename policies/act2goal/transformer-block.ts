@@ -9,17 +9,21 @@ export interface BlockOptions {
   heads: number;
   /** float [B, S, dc] tokens to cross-attend to after self-attention; none: a plain encoder block. */
   context?: Tensor;
+  /** float [T, T] additive self-attention mask (0 to attend, −1e9 not to); none: every token attends to every token. */
+  mask?: Tensor;
 }
 
 /**
- * Pre-LayerNorm transformer block over float [B, T, d] tokens, bidirectional: x += SelfAttn(LN x);
+ * Pre-LayerNorm transformer block over float [B, T, d] tokens, bidirectional unless masked: x += SelfAttn(LN x);
  * with a context, x += CrossAttn(LN x, LN context) (queries from x, keys and values from the context,
  * as in the decoder of Vaswani et al. 2017); then x += MLP(LN x) with a 4d exact-GELU hidden layer.
  */
 export function transformerBlock(x: Tensor, name: string, options: BlockOptions): Tensor {
   const d = x.dim(-1);
   return x.b.scope(name, () => {
-    let y = x.add(attention(layerNorm(x, 'ln_self'), 'self_attn', { heads: options.heads }));
+    let y = x.add(
+      attention(layerNorm(x, 'ln_self'), 'self_attn', { heads: options.heads, mask: options.mask }),
+    );
     if (options.context !== undefined) {
       const context = layerNorm(options.context, 'ln_context');
       y = y.add(attention(layerNorm(y, 'ln_cross'), 'cross_attn', { heads: options.heads, context }));

@@ -52,6 +52,10 @@ function rowOf(feeds: Record<string, TensorData>, b: number): Record<string, Ten
   );
 }
 
+function maxAbs(a: Float32Array, b: Float32Array): number {
+  return Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])));
+}
+
 function maxAbsDifference(a: TensorData, b: TensorData): number {
   return Math.max(...Array.from(a.data as Float32Array, (v, i) => Math.abs(v - Number(b.data[i]))));
 }
@@ -155,6 +159,36 @@ describe('act2goal action expert graph', () => {
     expect(maxAbsDifference(base[ae.velocity], other[ae.velocity])).toBe(0);
     const moved = await runModel(model, { ...feeds, [ae.proprio]: randomTensor([1, arch.proprioDim], 78) });
     expect(maxAbsDifference(base[ae.velocity], moved[ae.velocity])).toBeGreaterThan(1e-6);
+  });
+
+  it('computes the executed actions without reading the distal ones when those are isolated', async () => {
+    const proximal = actions - arch.msth.distalCount;
+    const size = actions * arch.actionDim;
+    const isolated = buildActionExpertGraph({ ...arch, isolateDistalActions: true });
+    const plain = buildActionExpertGraph(arch);
+    const feeds = actionExpertFeeds(1, 20);
+    // new noise for the distal actions only
+    const distalMoved = {
+      ...feeds,
+      [ae.noisyActions]: tensorOf([1, actions, arch.actionDim], (k) =>
+        k < proximal * arch.actionDim ? Number(feeds[ae.noisyActions].data[k]) : Math.cos(5 * k),
+      ),
+    };
+    const velocity = async (model: typeof plain, f: typeof feeds) =>
+      (await runModel(model, f))[ae.velocity].data as Float32Array;
+    const split = (v: Float32Array) => [
+      v.slice(0, proximal * arch.actionDim),
+      v.slice(proximal * arch.actionDim, size),
+    ];
+    const [isolatedBase, isolatedMoved] = [
+      await velocity(isolated, feeds),
+      await velocity(isolated, distalMoved),
+    ];
+    expect(split(isolatedMoved)[0]).toEqual(split(isolatedBase)[0]);
+    expect(maxAbs(split(isolatedMoved)[1], split(isolatedBase)[1])).toBeGreaterThan(1e-4);
+    // without the mask the executed actions read the distal ones
+    const [plainBase, plainMoved] = [await velocity(plain, feeds), await velocity(plain, distalMoved)];
+    expect(maxAbs(split(plainMoved)[0], split(plainBase)[0])).toBeGreaterThan(1e-6);
   });
 
   it('reads the imagined futures only through their position estimates when reading plan positions', async () => {
