@@ -35,6 +35,20 @@ export interface Act2GoalSampling {
   contextDropout: { joint: number; action: number };
   /** How the action flow's τ is drawn (the world model's is always uniform). */
   actionFlowTime: FlowTimeDraw;
+  /**
+   * Probability that z_t, and independently z_g, come from the latents of the frames' JPEG copies
+   * (when given) rather than of the lossless renders, as robots streaming JPEG show them; the future
+   * latents to imagine stay lossless. Absent means 0.
+   */
+  jpegLatentShare?: number;
+}
+
+/** Where a sample's latents come from besides the lossless frames' cache. */
+export interface Act2GoalLatentSources {
+  /** Stage 2 of an expert that reads the world model: futures it imagined, one fixed goal per draw. */
+  imagined?: ImaginedFutures;
+  /** Per episode float32 [T + 1, Z]: latents of the frames' JPEG copies (see `jpegLatentShare`). */
+  jpegLatents?: readonly Float32Array[];
 }
 
 /** The defaults of `goalserve train act2goal`. */
@@ -53,7 +67,8 @@ export const DEFAULT_ACT2GOAL_SAMPLING: Act2GoalSampling = {
  * are the goal repeated, and for the final goal this is BESO's zero padding past an episode's end.
  * Proprio is z-scored, actions min-max scaled to [−1, 1]. With `imagined`, the samples are its draws
  * (fixed goals) and the τ = 1 pass gets the world model's imagined futures instead of the true ones plus
- * noise, with the K they were imagined for; the targets stay those of the true K. Everything random depends only on (seed, stage, training step, slot), so a resumed run draws
+ * noise, with the K they were imagined for; the targets stay those of the true K. With `jpegLatents`, z_t and
+ * z_g come from the JPEG copies' latents for a `jpegLatentShare` of samples. Everything random depends only on (seed, stage, training step, slot), so a resumed run draws
  * the same batches.
  */
 export function createAct2GoalDataset(
@@ -64,7 +79,7 @@ export function createAct2GoalDataset(
   seed: number,
   stage: 1 | 2,
   stepOf: () => number,
-  imagined?: ImaginedFutures,
+  { imagined, jpegLatents }: Act2GoalLatentSources = {},
 ): Dataset {
   const starts =
     imagined?.draws ??
@@ -108,8 +123,10 @@ export function createAct2GoalDataset(
         const g =
           imagined?.draws[index].goal ?? pickHindsightGoal(episode.steps, t, sampling.finalGoalShare, rng);
         const k = g - t;
-        current.set(own.subarray(t * z, (t + 1) * z), slot * z);
-        goal.set(own.subarray(g * z, (g + 1) * z), slot * z);
+        const jpegShare = jpegLatents === undefined ? 0 : (sampling.jpegLatentShare ?? 0);
+        const asSeen = () => (jpegShare > 0 && rng.next() < jpegShare ? jpegLatents![e] : own);
+        current.set(asSeen().subarray(t * z, (t + 1) * z), slot * z);
+        goal.set(asSeen().subarray(g * z, (g + 1) * z), slot * z);
         writeZScoredProprio(store, e, t, proprio, slot * pd);
         goalSteps[slot] = k;
         planGoalSteps[slot] = imagined?.goalSteps[index] ?? k;

@@ -12,13 +12,15 @@ const FRAMES_PER_RUN = 256;
 /**
  * Encodes every frame of every episode once with a frozen encoder (an inference graph from
  * normalised frames [N, 3, S, S] to `output` [N, width], with these weights), so later stages train
- * on vectors without touching pixels → per episode float32 [T + 1, width], in store order.
+ * on vectors without touching pixels → per episode float32 [T + 1, width], in store order. With
+ * `pixels` (per episode uint8 [T + 1, S, S, 3], e.g. the frames' JPEG copies) those are encoded instead.
  */
 export async function encodeEpisodeFrames(
   store: EpisodeStore,
   encoder: Model,
   weights: Map<string, TensorData>,
   output: string,
+  pixels?: readonly Uint8Array[],
 ): Promise<Float32Array[]> {
   const graph = exportTrainedModel(encoder, weights, [output]);
   const frames = graph.inputs[0].name;
@@ -27,11 +29,16 @@ export async function encodeEpisodeFrames(
   const size = store.imageSize;
   try {
     const encoded: Float32Array[] = [];
-    for (const episode of store.episodes) {
+    const frameSize = 3 * size * size;
+    for (const [e, episode] of store.episodes.entries()) {
+      const frameAt = (t: number) =>
+        pixels === undefined
+          ? episodeFrame(episode, t)
+          : pixels[e].subarray(t * frameSize, (t + 1) * frameSize);
       const out = new Float32Array((episode.steps + 1) * width);
       for (let first = 0; first <= episode.steps; first += FRAMES_PER_RUN) {
         const count = Math.min(FRAMES_PER_RUN, episode.steps + 1 - first);
-        const images = Array.from({ length: count }, (_, k) => episodeFrame(episode, first + k));
+        const images = Array.from({ length: count }, (_, k) => frameAt(first + k));
         const result = await session.run({
           [frames]: {
             dtype: 'float32',

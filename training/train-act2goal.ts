@@ -69,6 +69,11 @@ export interface Act2GoalTrainOptions extends RunSettings {
    * so the encoder also places objects in the JPEG frames robots stream.
    */
   jpegShare?: number;
+  /**
+   * Share of stage 1–2 samples whose z_t, and independently z_g, are latents of the frames' JPEG
+   * copies (default 0: all lossless), so the world model and expert act on what a JPEG stream encodes to.
+   */
+  jpegLatentShare?: number;
   /** How the action flow's training τ is drawn (default 'uniform'; 'noisy': π0's Beta emphasis). */
   actionFlowTime?: FlowTimeDraw;
   /** K at plan time, written to the manifest: 'predicted' (goal-steps head) or a fixed step count. */
@@ -82,7 +87,8 @@ export interface Act2GoalTrainOptions extends RunSettings {
  * Trains Act2Goal in three stages and writes a package with EMA weights. Stage 0 ('autoencoder'):
  * the image autoencoder on every frame (foreground-weighted reconstruction MSE; a `jpegShare` of them
  * JPEG copies) with its position head. Then the encoder is frozen and every frame's
- * latent is computed once, so the next stages train on latents only (cheap on a CPU). Stage 1 ('joint'):
+ * latent is computed once (and its JPEG copy's, with `jpegLatentShare`), so the next stages train on
+ * latents only (cheap on a CPU). Stage 1 ('joint'):
  * world model, action expert and goal-steps head with L_v + 0.1·L_a (+ 0.1·L_K). Stage 2 ('action'):
  * L_a + L_v through expert and world model, starting from stage 1's EMA weights (the goal-steps head
  * stays as stage 1 left it), with the expert attending to futures that stage 1's world model imagined
@@ -110,31 +116,30 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     onProgress: (p: TrainProgress, size: number) => options.onProgress?.(name, p, size),
   });
   const jpegShare = options.jpegShare ?? 0;
-  const jpeg =
-    jpegShare > 0 && options.steps.autoencoder > 0
-      ? {
-          frames: await compressEpisodeFrames(
-            store,
-            { ...DEFAULT_JPEG_AUGMENTATION, share: jpegShare },
-            seed,
-          ),
-          share: jpegShare,
-          seed,
-        }
+  const jpegLatentShare = options.jpegLatentShare ?? 0;
+  const jpegFrames =
+    (jpegShare > 0 && options.steps.autoencoder > 0) || jpegLatentShare > 0
+      ? await compressEpisodeFrames(store, DEFAULT_JPEG_AUGMENTATION, seed)
       : undefined;
   const autoencoder = await trainStageWeights({
     ...stage(0, 'autoencoder'),
     model: buildAutoencoderTrainingGraph(arch, batch, seed, POSITION_WEIGHT),
-    data: (stepOf) => createFrameDataset(store, DEFAULT_FOREGROUND_WEIGHTING, jpeg, stepOf),
+    data: (stepOf) =>
+      createFrameDataset(
+        store,
+        DEFAULT_FOREGROUND_WEIGHTING,
+        jpegShare > 0 && jpegFrames ? { frames: jpegFrames, share: jpegShare, seed } : undefined,
+        stepOf,
+      ),
   });
-  const latents = await encodeEpisodeFrames(
-    store,
-    buildAct2GoalEncoderGraph(arch),
-    autoencoder,
-    ACT2GOAL_TENSORS.encoder.latent,
-  );
+  const encoder = buildAct2GoalEncoderGraph(arch);
+  const latentsOf = (pixels?: readonly Uint8Array[]) =>
+    encodeEpisodeFrames(store, encoder, autoencoder, ACT2GOAL_TENSORS.encoder.latent, pixels);
+  const latents = await latentsOf();
+  const jpegLatents = jpegLatentShare > 0 ? await latentsOf(jpegFrames) : undefined;
   const sampling = {
     ...DEFAULT_ACT2GOAL_SAMPLING,
+    jpegLatentShare,
     contextDropout: { ...DEFAULT_ACT2GOAL_SAMPLING.contextDropout, ...options.contextDropout },
     actionFlowTime: options.actionFlowTime ?? DEFAULT_ACT2GOAL_SAMPLING.actionFlowTime,
   };
@@ -146,7 +151,7 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     ...stage(1, 'joint'),
     model: startFrom(jointModel, new Map([...jointModel.params, ...autoencoder])),
     trainable: allButPositionHead(jointModel),
-    data: (stepOf) => createAct2GoalDataset(store, latents, arch, sampling, seed, 1, stepOf),
+    data: (stepOf) => createAct2GoalDataset(store, latents, arch, sampling, seed, 1, stepOf, { jpegLatents }),
   });
   const minGoalSteps = options.minGoalSteps ?? DEFAULT_SAMPLER_OPTIONS.minGoalSteps;
   // Imagined futures come for one fixed goal per draw; an expert that never reads them keeps
@@ -178,7 +183,10 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     model: actionModel,
     trainable: allButPositionHead(actionModel),
     data: (stepOf) =>
-      feedsOf(actionModel, createAct2GoalDataset(store, latents, arch, sampling, seed, 2, stepOf, imagined)),
+      feedsOf(
+        actionModel,
+        createAct2GoalDataset(store, latents, arch, sampling, seed, 2, stepOf, { imagined, jpegLatents }),
+      ),
   });
   return writeAct2GoalPackage(options.out, new Map([...autoencoder, ...joint, ...action]), {
     name: options.out.split('/').filter(Boolean).pop() ?? 'act2goal',

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { TensorData } from '../../../nn/graph.ts';
 import type { EpisodeRecord } from '../../../sim/episode.ts';
 import {
+  type Act2GoalLatentSources,
   type Act2GoalSampling,
   createAct2GoalDataset,
   DEFAULT_ACT2GOAL_SAMPLING,
 } from '../../../training/act2goal-dataset.ts';
 import type { EpisodeStore } from '../../../training/episode-store.ts';
-import type { ImaginedFutures } from '../../../training/imagined-futures.ts';
 import { TINY_ACT2GOAL as arch } from '../policies/act2goal/tiny-act2goal.ts';
 
 // P = 4, r = 2, M = 2: frames at offsets 2, 4 then two distal; actions 0..3 then two distal.
@@ -39,8 +39,8 @@ const store: EpisodeStore = {
 };
 
 /** The dataset over the one episode, seed 7, at training step `step`. */
-function datasetOf(stage: 1 | 2, sampling: Act2GoalSampling, step: number, imagined?: ImaginedFutures) {
-  return createAct2GoalDataset(store, [latents], arch, sampling, 7, stage, () => step, imagined);
+function datasetOf(stage: 1 | 2, sampling: Act2GoalSampling, step: number, sources?: Act2GoalLatentSources) {
+  return createAct2GoalDataset(store, [latents], arch, sampling, 7, stage, () => step, sources);
 }
 
 /** Always the final goal and clean τ = 1 latents, so the targets are fixed by t alone. */
@@ -200,7 +200,7 @@ describe('Act2Goal training samples', () => {
         actionFlowTime: 'uniform',
       },
       0,
-      imagined,
+      { imagined },
     );
     expect(data.size).toBe(2);
     const batch = data.batch(Int32Array.of(1, 0));
@@ -215,5 +215,48 @@ describe('Act2Goal training samples', () => {
     expect(framesOf(recoverClean(batch.noisy_latents, batch.latent_target, batch.flow_time, 0))).toEqual([
       5, 7, 8, 9,
     ]);
+  });
+
+  it('take z_t and z_g from the JPEG copies’ latents for about their share of samples, futures always lossless', () => {
+    // the JPEG copy of frame i encodes to its lossless latent + 1000
+    const jpegLatents = [latents.map((v) => v + 1000)];
+    const sampling: Act2GoalSampling = {
+      finalGoalShare: 0.5,
+      hiddenStateNoise: 0,
+      contextDropout: { joint: 0, action: 0 },
+      actionFlowTime: 'uniform',
+      jpegLatentShare: 0.3,
+    };
+    const indices = Int32Array.from({ length: 200 }, (_, i) => i % steps);
+    let fromJpeg = 0;
+    for (const step of [0, 1, 2]) {
+      const batch = datasetOf(1, sampling, step, { jpegLatents }).batch(indices);
+      const plain = datasetOf(1, sampling, step).batch(indices);
+      const kept = datasetOf(1, sampling, step, { jpegLatents }).batch(indices);
+      expect(kept.current_latent.data).toEqual(batch.current_latent.data);
+      indices.forEach((t, row) => {
+        const k = batch.goal_steps.data[row] as number;
+        for (const [name, frame] of [
+          ['current_latent', t],
+          ['goal_latent', t + k],
+        ] as const) {
+          const value = batch[name].data[row * z] as number;
+          expect([frame, frame + 1000]).toContain(value);
+          if (value >= 1000) fromJpeg++;
+        }
+        // the futures to imagine are the lossless frames' (targets exact at τ, so compare rounded)
+        expect(
+          Math.max(...framesOf(recoverClean(batch.noisy_latents, batch.latent_target, batch.flow_time, row))),
+        ).toBeLessThan(1000);
+      });
+      // without JPEG latents the draws are the ones a share-0 run makes (no extra random numbers)
+      expect(plain.current_latent.data).toEqual(
+        datasetOf(1, { ...sampling, jpegLatentShare: 0 }, step, { jpegLatents }).batch(indices).current_latent
+          .data,
+      );
+    }
+    // 1,200 independent draws at 0.3: mean 360, standard deviation about 16
+    expect(fromJpeg).toBeGreaterThan(300);
+    expect(fromJpeg).toBeLessThan(420);
   });
 });
