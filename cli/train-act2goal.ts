@@ -15,7 +15,7 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
  * --expert-without-world-model
  * --plan-positions --world-model-object-tokens --context-dropout P --joint-context-dropout P --guidance λ
  * --min-goal-steps N
- * --imagine-at-plan-k --action-flow-time uniform|noisy --jpeg-share S --jpeg-latent-share S]`.
+ * --imagine-at-plan-k --action-flow-time uniform|noisy --jpeg-share S --jpeg-latent-share S --coverage-share S]`.
  * Two ablations: `--no-distal` (M = 0: a fixed-horizon proximal chunk only) and
  * `--expert-without-world-model` (the expert's cross-attention sees a zeroed context). Variants:
  * `--isolate-distal-actions` (no expert token reads the distal action tokens, so the executed
@@ -29,6 +29,8 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
  * `--action-flow-time noisy` draws the action flow's training τ with π0's emphasis on noisy times.
  * `--jpeg-share S` (default 0) replaces a share S of stage 0's frames by JPEG copies, as BESO does;
  * `--jpeg-latent-share S` (default 0) gives stages 1–2 the JPEG copies' z_t and z_g for a share S of samples.
+ * `--coverage-share S` (default 0) replaces a share S of stage 0's frames by renders of random states
+ * over the whole table, so the encoder also places objects near the walls.
  */
 export async function runTrainAct2Goal(args: string[]): Promise<number> {
   const { run, values } = parseTrainOptions(
@@ -52,6 +54,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       'action-flow-time': { type: 'string' },
       'jpeg-share': { type: 'string' },
       'jpeg-latent-share': { type: 'string' },
+      'coverage-share': { type: 'string' },
     },
     { batch: 64 },
   );
@@ -106,6 +109,11 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       actionFlowTime: readChoiceOption('action-flow-time', values['action-flow-time'], FLOW_TIME_DRAWS),
       jpegShare: readNumberOption('jpeg-share', values['jpeg-share'], { min: 0, max: 1, fallback: 0 }),
       jpegLatentShare: readNumberOption('jpeg-latent-share', values['jpeg-latent-share'], {
+        min: 0,
+        max: 1,
+        fallback: 0,
+      }),
+      coverageShare: readNumberOption('coverage-share', values['coverage-share'], {
         min: 0,
         max: 1,
         fallback: 0,

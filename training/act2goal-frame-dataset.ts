@@ -3,9 +3,16 @@ import type { Dataset } from '../nn/train-loop.ts';
 import { normalizeFrame } from '../policies/image-normalizer.ts';
 import type { EpisodeRecord } from '../sim/episode.ts';
 import { ACT2GOAL_TRAINING_TENSORS } from './act2goal-training-graphs.ts';
+import { type CoverageFrames, createCoverageDraw } from './coverage-frames.ts';
 import { type EpisodeStore, episodeFrame } from './episode-store.ts';
 import { frameAsSeen, type JpegCopies } from './jpeg-copies.ts';
-import { ABSENT_POSITION, PROBED_STATE_DIM, STATE_PROBE_TENSORS, writeProbeTargets } from './state-probe.ts';
+import {
+  ABSENT_POSITION,
+  PROBED_STATE_DIM,
+  STATE_PROBE_TENSORS,
+  writeProbeTargets,
+  writeStateTargets,
+} from './state-probe.ts';
 
 /** How stage-0 reconstruction errors are weighted per pixel. */
 export interface ForegroundWeighting {
@@ -18,6 +25,16 @@ export interface ForegroundWeighting {
 /** The defaults of `goalserve train act2goal`. */
 export const DEFAULT_FOREGROUND_WEIGHTING: ForegroundWeighting = { extraWeight: 30, distance: 1 };
 
+/** What stage 0 feeds besides the lossless frames of the store (default: nothing else). */
+export interface FrameSources {
+  /** JPEG copies of the store's frames and the share of slots that take them. */
+  jpeg?: JpegCopies;
+  /** Renders of random states over the whole table and the share of slots that take them. */
+  coverage?: CoverageFrames;
+  /** The training step a batch is drawn for (default 0). */
+  stepOf?: () => number;
+}
+
 /**
  * Stage 0 samples: every frame of every episode (observations 0..T, play episodes included), each the
  * autoencoder's input and target → frames float32 [n, 3, S, S] normalised with the store's pixel
@@ -26,14 +43,17 @@ export const DEFAULT_FOREGROUND_WEIGHTING: ForegroundWeighting = { extraWeight: 
  * weights pick out pusher and blocks, a few pixels each that an unweighted loss leaves blurred away.
  * With `jpeg`, a slot takes the frame's JPEG copy instead with probability `jpeg.share` (as input and
  * target; the position targets stay the simulator's), so the encoder places objects in the frames a
- * robot streams as JPEG as well; `stepOf` reads the training step that draw depends on.
+ * robot streams as JPEG as well. With `coverage`, a slot takes instead, with probability
+ * `coverage.share`, a lossless render of a random state of the frame's task over the whole table,
+ * with that state's position targets. Both draws depend on the training step `stepOf` reads.
  */
 export function createFrameDataset(
   store: EpisodeStore,
   weighting: ForegroundWeighting,
-  jpeg?: JpegCopies,
-  stepOf: () => number = () => 0,
+  sources: FrameSources = {},
 ): Dataset {
+  const { jpeg, stepOf = () => 0 } = sources;
+  const coverageDraw = sources.coverage && createCoverageDraw(store, sources.coverage);
   const frames = store.episodes.flatMap((episode, e) =>
     Array.from({ length: episode.steps + 1 }, (_, index) => ({ episode, e, index })),
   );
@@ -52,8 +72,9 @@ export function createFrameDataset(
       const step = stepOf();
       indices.forEach((sample, slot) => {
         const { episode, e, index } = frames[sample];
+        const covered = coverageDraw?.(episode.task, step, slot);
         normalizeFrame(
-          frameAsSeen(store, e, index, jpeg, step, slot),
+          covered?.frame ?? frameAsSeen(store, e, index, jpeg, step, slot),
           store.pixels,
           images,
           slot * frameSize,
@@ -65,7 +86,8 @@ export function createFrameDataset(
           weights[slot * pixels + p] =
             1 + weighting.extraWeight * Math.min(1, squared / weighting.distance ** 2);
         }
-        writeProbeTargets(episode, index, states, mask, slot, ABSENT_POSITION);
+        if (covered) writeStateTargets(covered.state, states, mask, slot, ABSENT_POSITION);
+        else writeProbeTargets(episode, index, states, mask, slot, ABSENT_POSITION);
       });
       const tensor = (dims: number[], data: Float32Array): TensorData => ({ dtype: 'float32', dims, data });
       return {

@@ -21,8 +21,8 @@ export const STATE_PROBE_TENSORS = {
 export const ABSENT_POSITION = -3;
 
 /**
- * Writes the probe targets of frame `frameIndex` of an episode into row `row` of `states` and `mask`.
- * Positions of blocks the task lacks get `absentTarget` with mask 1 when it is given, else mask 0.
+ * Writes the probe targets of frame `frameIndex` of an episode into row `row` of `states` and `mask`
+ * (see writeStateTargets).
  */
 export function writeProbeTargets(
   episode: EpisodeRecord,
@@ -33,12 +33,26 @@ export function writeProbeTargets(
   absentTarget?: number,
 ): void {
   const stateDim = episode.goalState.length;
+  const state = episode.states.subarray(frameIndex * stateDim, (frameIndex + 1) * stateDim);
+  writeStateTargets(state, states, mask, row, absentTarget);
+}
+
+/**
+ * Writes the probe targets of one state vector (pusher x, y then each block's x, y, as
+ * `EpisodeRecord.states`) into row `row` of `states` and `mask`. Positions of blocks the state lacks
+ * get `absentTarget` with mask 1 when it is given, else mask 0.
+ */
+export function writeStateTargets(
+  state: ArrayLike<number>,
+  states: Float32Array,
+  mask: Float32Array,
+  row: number,
+  absentTarget?: number,
+): void {
   for (let k = 0; k < PROBED_STATE_DIM; k++) {
-    const present = k < stateDim;
+    const present = k < state.length;
     if (!present && absentTarget === undefined) continue;
-    states[row * PROBED_STATE_DIM + k] = present
-      ? (episode.states[frameIndex * stateDim + k] - 0.5) * 4
-      : (absentTarget as number);
+    states[row * PROBED_STATE_DIM + k] = present ? (state[k] - 0.5) * 4 : (absentTarget as number);
     mask[row * PROBED_STATE_DIM + k] = 1;
   }
 }

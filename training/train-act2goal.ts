@@ -70,6 +70,12 @@ export interface Act2GoalTrainOptions extends RunSettings {
    */
   jpegShare?: number;
   /**
+   * Share of stage 0's frames replaced by renders of random states over the whole table (default 0:
+   * none), so the position head also places a pusher or block near a wall, where demonstrations
+   * rarely go but a policy may drift.
+   */
+  coverageShare?: number;
+  /**
    * Share of stage 1–2 samples whose z_t, and independently z_g, are latents of the frames' JPEG
    * copies (default 0: all lossless), so the world model and expert act on what a JPEG stream encodes to.
    */
@@ -117,6 +123,7 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
   });
   const jpegShare = options.jpegShare ?? 0;
   const jpegLatentShare = options.jpegLatentShare ?? 0;
+  const coverageShare = options.coverageShare ?? 0;
   const jpegFrames =
     (jpegShare > 0 && options.steps.autoencoder > 0) || jpegLatentShare > 0
       ? await compressEpisodeFrames(store, DEFAULT_JPEG_AUGMENTATION, seed)
@@ -125,12 +132,11 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     ...stage(0, 'autoencoder'),
     model: buildAutoencoderTrainingGraph(arch, batch, seed, POSITION_WEIGHT),
     data: (stepOf) =>
-      createFrameDataset(
-        store,
-        DEFAULT_FOREGROUND_WEIGHTING,
-        jpegShare > 0 && jpegFrames ? { frames: jpegFrames, share: jpegShare, seed } : undefined,
+      createFrameDataset(store, DEFAULT_FOREGROUND_WEIGHTING, {
+        jpeg: jpegShare > 0 && jpegFrames ? { frames: jpegFrames, share: jpegShare, seed } : undefined,
+        coverage: coverageShare > 0 ? { share: coverageShare, seed } : undefined,
         stepOf,
-      ),
+      }),
   });
   const encoder = buildAct2GoalEncoderGraph(arch);
   const latentsOf = (pixels?: readonly Uint8Array[]) =>

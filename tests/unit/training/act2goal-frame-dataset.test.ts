@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EpisodeRecord } from '../../../sim/episode.ts';
 import { createFrameDataset } from '../../../training/act2goal-frame-dataset.ts';
 import type { EpisodeStore } from '../../../training/episode-store.ts';
-import { expectJpegShareDraws } from './jpeg-share-expectations.ts';
+import { expectShareDraws } from './share-expectations.ts';
 
 /** A one-step episode of two 2×2 gray (100) frames; `bright` frames have pixel 3 at 200 in every channel. */
 function episode(bright: [boolean, boolean]): EpisodeRecord {
@@ -58,8 +58,7 @@ describe('Act2Goal stage-0 samples', () => {
       const jpeg = createFrameDataset(
         store,
         { extraWeight: 30, distance: 1 },
-        { frames: copies, share, seed: 4 },
-        () => step,
+        { jpeg: { frames: copies, share, seed: 4 }, stepOf: () => step },
       );
       const frames = jpeg.batch(Int32Array.from({ length: 200 }, (_, i) => i % 4)).frames
         .data as Float32Array;
@@ -67,6 +66,6 @@ describe('Act2Goal stage-0 samples', () => {
         frames.subarray(slot * 12, (slot + 1) * 12).every((v) => v === -2),
       );
     };
-    expectJpegShareDraws(copied);
+    expectShareDraws(copied);
   });
 });

@@ -13,7 +13,7 @@ import {
 } from '../../../training/beso-dataset.ts';
 import { type EpisodeStore, loadEpisodeStore } from '../../../training/episode-store.ts';
 import { ABSENT_POSITION } from '../../../training/state-probe.ts';
-import { expectJpegShareDraws } from './jpeg-share-expectations.ts';
+import { expectShareDraws } from './share-expectations.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'goalserve-beso-data-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -102,7 +102,7 @@ describe('BESO training samples', () => {
           .every((v, i) => i >= 256 || Math.abs(v - black) < 1e-5),
       );
     };
-    expectJpegShareDraws(copied);
+    expectShareDraws(copied);
   });
 
   it('drop the goal for about 10 % of samples (classifier-free guidance)', () => {

@@ -384,7 +384,7 @@ describe('goalserve train act2goal (tiny model)', () => {
     }
   });
 
-  it('trains the MSTH ablation from the CLI (context dropout, JPEG copies and their latents, package defaults) and evaluates it closed-loop with the BESO result fields', async () => {
+  it('trains the MSTH ablation from the CLI (context dropout, JPEG copies and their latents, coverage frames, package defaults) and evaluates it closed-loop with the BESO result fields', async () => {
     const out = join(root, 'no-distal');
     const lines: string[] = [];
     const log = vi.spyOn(console, 'log').mockImplementation((line) => void lines.push(String(line)));
@@ -403,6 +403,8 @@ describe('goalserve train act2goal (tiny model)', () => {
         '--jpeg-share',
         '0.5',
         '--jpeg-latent-share',
+        '0.5',
+        '--coverage-share',
         '0.5',
       ];
       const stages = ['--autoencoder-steps', '1', '--joint-steps', '1', '--action-steps', '1'];

@@ -1,11 +1,11 @@
 import { expect } from 'vitest';
 
 /**
- * Checks a dataset's JPEG-copy draws through `copied(share, step)`, which tells for each slot of a
- * large batch whether it holds the copy: none at share 0, all at 1, about half at 0.5, the same slots
- * again for the same step and others for another step.
+ * Checks a dataset's per-slot draws (a JPEG copy, a coverage frame, …) through `copied(share, step)`,
+ * which tells for each slot of a large batch whether it took the draw: none at share 0, all at 1,
+ * about half at 0.5, the same slots again for the same step and others for another step.
  */
-export function expectJpegShareDraws(copied: (share: number, step: number) => boolean[]): void {
+export function expectShareDraws(copied: (share: number, step: number) => boolean[]): void {
   expect(copied(0, 1).some(Boolean)).toBe(false);
   expect(copied(1, 1).every(Boolean)).toBe(true);
   const half = copied(0.5, 1);
