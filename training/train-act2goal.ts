@@ -38,6 +38,13 @@ import { writeAct2GoalPackage } from './write-act2goal-package.ts';
 /** Euler steps of the shipped world model's imagination, in plans and in stage 2's imagined futures. */
 const WORLD_MODEL_STEPS = 10;
 
+/**
+ * The package's default Euler steps of the action expert's flow: on push2 3 steps place both blocks
+ * more often than 10 (0.39 against 0.29; BESO's 3-step samples likewise beat its 10-step ones), push1
+ * and reach are within noise, and a chunk costs a third (BENCHMARKS.md, act2goal point 20).
+ */
+const ACTION_EXPERT_STEPS = 3;
+
 /** The three stages of the recipe, by the name progress reports use. */
 export const ACT2GOAL_STAGES = ['autoencoder', 'joint', 'action'] as const;
 
@@ -202,7 +209,7 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     store,
     sampler: {
       ...DEFAULT_SAMPLER_OPTIONS,
-      steps: 10,
+      steps: ACTION_EXPERT_STEPS,
       worldModelSteps: WORLD_MODEL_STEPS,
       guidance: options.guidance ?? DEFAULT_SAMPLER_OPTIONS.guidance,
       minGoalSteps,

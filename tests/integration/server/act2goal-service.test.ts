@@ -23,7 +23,7 @@ describe('PolicyService serving an Act2Goal package', () => {
       chunkLength: 4,
       actionsPerChunk: 1,
     });
-    expect(models[0].samplerDefaults).toMatchObject({ steps: 10, worldModelSteps: 10, minGoalSteps: 1 });
+    expect(models[0].samplerDefaults).toMatchObject({ steps: 3, worldModelSteps: 10, minGoalSteps: 1 });
   });
 
   it('runs a full simulated episode over one Control stream, unchanged from BESO', async () => {

@@ -98,7 +98,7 @@ describe('goalserve train act2goal (tiny model)', () => {
       window: 1,
       action: { chunk: 4, dim: 2 },
       actionsPerChunk: 1,
-      sampler: { steps: 10, worldModelSteps: 10, guidance: 1, minGoalSteps: 1 },
+      sampler: { steps: 3, worldModelSteps: 10, guidance: 1, minGoalSteps: 1 },
       act2goal: { goalSteps: 'predicted', architecture: { latentDim: 8, msth: { distalCount: 2 } } },
     });
     expect(Object.keys(manifest.graphs).sort()).toEqual([
