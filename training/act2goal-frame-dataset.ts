@@ -45,7 +45,8 @@ export interface FrameSources {
  * target; the position targets stay the simulator's), so the encoder places objects in the frames a
  * robot streams as JPEG as well. With `coverage`, a slot takes instead, with probability
  * `coverage.share`, a lossless render of a random state of the frame's task over the whole table,
- * with that state's position targets. Both draws depend on the training step `stepOf` reads.
+ * with that state's position targets (the JPEG draw then applies to the other slots). Both draws
+ * depend on the training step `stepOf` reads.
  */
 export function createFrameDataset(
   store: EpisodeStore,
