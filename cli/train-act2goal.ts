@@ -15,7 +15,8 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
  * --expert-without-world-model
  * --plan-positions --world-model-object-tokens --context-dropout P --joint-context-dropout P --guidance λ
  * --min-goal-steps N
- * --imagine-at-plan-k --action-flow-time uniform|noisy --jpeg-share S --jpeg-latent-share S --coverage-share S]`.
+ * --imagine-at-plan-k --action-flow-time uniform|noisy --jpeg-share S --jpeg-latent-share S --coverage-share S
+ * --distal-action-weight W]`.
  * Two ablations: `--no-distal` (M = 0: a fixed-horizon proximal chunk only) and
  * `--expert-without-world-model` (the expert's cross-attention sees a zeroed context). Variants:
  * `--isolate-distal-actions` (no expert token reads the distal action tokens, so the executed
@@ -31,6 +32,8 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
  * `--jpeg-latent-share S` (default 0) gives stages 1–2 the JPEG copies' z_t and z_g for a share S of samples.
  * `--coverage-share S` (default 0) replaces a share S of stage 0's frames by renders of random states
  * over the whole table, so the encoder also places objects near the walls.
+ * `--distal-action-weight W` (default 1) weighs each distal action's error in L_a by W against a
+ * proximal action's 1.
  */
 export async function runTrainAct2Goal(args: string[]): Promise<number> {
   const { run, values } = parseTrainOptions(
@@ -55,6 +58,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       'jpeg-share': { type: 'string' },
       'jpeg-latent-share': { type: 'string' },
       'coverage-share': { type: 'string' },
+      'distal-action-weight': { type: 'string' },
     },
     { batch: 64 },
   );
@@ -117,6 +121,11 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
         min: 0,
         max: 1,
         fallback: 0,
+      }),
+      distalActionWeight: readNumberOption('distal-action-weight', values['distal-action-weight'], {
+        min: 0,
+        max: 100,
+        fallback: 1,
       }),
       signal,
       onProgress: progress.update,

@@ -1,5 +1,6 @@
 import { GraphBuilder, type Model } from '../nn/builder.ts';
 import { concat, mseLoss } from '../nn/layers.ts';
+import type { Tensor } from '../nn/tensor.ts';
 import { filled } from '../nn/tensor-data.ts';
 import { ACT2GOAL_TENSORS, type Act2GoalArchitecture } from '../policies/act2goal/act2goal-config.ts';
 import { actionExpertNetwork } from '../policies/act2goal/action-expert.ts';
@@ -37,6 +38,28 @@ export const POSITION_WEIGHT = 10;
 
 /** Weight of the goal-steps head's loss in stage 1 (its parameters are its own; the weight only matters through gradient clipping). */
 export const GOAL_STEPS_LOSS_WEIGHT = 0.1;
+
+/**
+ * L_a: the squared error of the action velocity (float32 [B, P + M, A]) against its target, each of
+ * the M distal actions weighted `distalWeight` against a proximal one's 1, divided by the weights'
+ * sum: weight 1 is the plain mean, weight 0 the proximal actions' mean alone (their loss then keeps
+ * the scale it has without distal actions).
+ */
+export function msthActionLoss(
+  velocity: Tensor,
+  target: Tensor,
+  arch: Act2GoalArchitecture,
+  distalWeight: number,
+): Tensor {
+  const { proximalSteps, distalCount } = arch.msth;
+  if (distalWeight === 1 || distalCount === 0) return mseLoss(velocity, target);
+  const actions = proximalSteps + distalCount;
+  const scale = actions / (proximalSteps + distalCount * distalWeight);
+  const weights = filled('float32', [1, actions, 1], scale);
+  (weights.data as Float32Array).fill(distalWeight * scale, proximalSteps);
+  const error = velocity.sub(target);
+  return error.mul(error).mul(velocity.b.constant(weights, 'action_loss_weights')).mean();
+}
 
 /**
  * Stage 0: the image autoencoder and its position head. Loss: mean(w·(decode(encode(x)) − x)²) in
@@ -85,6 +108,7 @@ export function buildDynamicsTrainingGraph(
   batch: number,
   seed: number,
   stage: 1 | 2,
+  distalActionWeight = 1,
 ): Model {
   const b = new GraphBuilder(`act2goal_stage${stage}_training`, { seed });
   const wm = ACT2GOAL_TENSORS.worldModel;
@@ -128,7 +152,12 @@ export function buildDynamicsTrainingGraph(
     },
     arch,
   );
-  const actionLoss = mseLoss(actionVelocity, b.input(names.actionTarget, [batch, actions, arch.actionDim]));
+  const actionLoss = msthActionLoss(
+    actionVelocity,
+    b.input(names.actionTarget, [batch, actions, arch.actionDim]),
+    arch,
+    distalActionWeight,
+  );
   const latentLoss = mseLoss(
     velocity.slice([0], [batch], [0]),
     b.input(names.latentTarget, [batch, frames, arch.latentDim]),
@@ -155,6 +184,7 @@ export function buildActionExpertTrainingGraph(
   arch: Act2GoalArchitecture,
   batch: number,
   seed: number,
+  distalActionWeight = 1,
 ): Model {
   const b = new GraphBuilder('act2goal_action_expert_training', { seed });
   const wm = ACT2GOAL_TENSORS.worldModel;
@@ -176,6 +206,7 @@ export function buildActionExpertTrainingGraph(
     },
     arch,
   );
-  b.output(names.loss, mseLoss(velocity, b.input(names.actionTarget, [batch, actions, arch.actionDim])));
+  const target = b.input(names.actionTarget, [batch, actions, arch.actionDim]);
+  b.output(names.loss, msthActionLoss(velocity, target, arch, distalActionWeight));
   return b.build();
 }

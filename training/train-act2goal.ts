@@ -87,6 +87,12 @@ export interface Act2GoalTrainOptions extends RunSettings {
    * copies (default 0: all lossless), so the world model and expert act on what a JPEG stream encodes to.
    */
   jpegLatentShare?: number;
+  /**
+   * Weight of each of the M distal actions in L_a against a proximal action's 1 (default 1), in
+   * stages 1 and 2: they are predicted for guidance only, and at full weight they cost the executed
+   * actions' precision (BENCHMARKS.md, MSTH ablation).
+   */
+  distalActionWeight?: number;
   /** How the action flow's training τ is drawn (default 'uniform'; 'noisy': π0's Beta emphasis). */
   actionFlowTime?: FlowTimeDraw;
   /** K at plan time, written to the manifest: 'predicted' (goal-steps head) or a fixed step count. */
@@ -156,7 +162,8 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     contextDropout: { ...DEFAULT_ACT2GOAL_SAMPLING.contextDropout, ...options.contextDropout },
     actionFlowTime: options.actionFlowTime ?? DEFAULT_ACT2GOAL_SAMPLING.actionFlowTime,
   };
-  const jointModel = buildDynamicsTrainingGraph(arch, batch, seed, 1);
+  const distalActionWeight = options.distalActionWeight ?? 1;
+  const jointModel = buildDynamicsTrainingGraph(arch, batch, seed, 1, distalActionWeight);
   // the position head comes trained from stage 0 and stays as it is
   const allButPositionHead = (model: Model) =>
     [...model.params.keys()].filter((n) => !n.startsWith('position_head.'));
@@ -187,8 +194,8 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
   // an expert without the world model trains alone: nothing of L_a would reach the world model
   const actionModel = startFrom(
     arch.expertSeesWorldModel === false
-      ? buildActionExpertTrainingGraph(arch, batch, seed)
-      : buildDynamicsTrainingGraph(arch, batch, seed, 2),
+      ? buildActionExpertTrainingGraph(arch, batch, seed, distalActionWeight)
+      : buildDynamicsTrainingGraph(arch, batch, seed, 2, distalActionWeight),
     joint,
   );
   const action = await trainStageWeights({

@@ -180,4 +180,48 @@ describe('Act2Goal training graphs', () => {
     for (let i = 0; i < target.length; i++) sum += (Number(velocity[i]) - Number(target[i])) ** 2;
     expect(loss).toBeCloseTo(sum / target.length, 5);
   });
+
+  it('weighs each distal action’s squared error by the distal weight against a proximal action’s 1', async () => {
+    const free = { ...arch, expertSeesWorldModel: false };
+    const feeds = stageFeeds();
+    const { proximalSteps } = arch.msth;
+    const lossAt = async (weight: number) => {
+      const model = buildActionExpertTrainingGraph(free, batch, 0, weight);
+      const inputs = model.graph.inputs.filter((v) => !model.params.has(v.name)).map((v) => v.name);
+      const run = await runModel(
+        model,
+        Object.fromEntries(inputs.map((n) => [n, feeds[n as keyof typeof feeds]])),
+      );
+      return Number(run.loss.data[0]);
+    };
+    // the velocity does not depend on the weight: read it off the exported expert
+    const expert = startFrom(
+      buildActionExpertGraph(free, 1),
+      buildActionExpertTrainingGraph(free, batch, 0).params,
+    );
+    const velocity = (
+      await runModel(expert, {
+        current_latent: feeds.current_latent,
+        goal_latent: feeds.goal_latent,
+        proprio: feeds.proprio,
+        flow_time: feeds.action_flow_time,
+        noisy_actions: feeds.noisy_actions,
+        hidden_states: randomTensor([batch, arch.layers, worldModelTokens(free), arch.worldModel.width], 11),
+      })
+    ).action_velocity.data;
+    const target = feeds.action_target.data;
+    const squared = { proximal: 0, distal: 0 };
+    for (let i = 0; i < target.length; i++) {
+      const token = Math.floor(i / arch.actionDim) % actions;
+      squared[token < proximalSteps ? 'proximal' : 'distal'] +=
+        (Number(velocity[i]) - Number(target[i])) ** 2;
+    }
+    const distalTokens = actions - proximalSteps;
+    for (const weight of [0, 0.1, 3]) {
+      const expected =
+        (squared.proximal + weight * squared.distal) /
+        (batch * arch.actionDim * (proximalSteps + weight * distalTokens));
+      expect(await lossAt(weight)).toBeCloseTo(expected, 5);
+    }
+  });
 });
