@@ -48,6 +48,13 @@ export interface Act2GoalArchitecture {
    */
   isolateDistalActions?: boolean;
   /**
+   * true: the action expert's self-attention is causal over its tokens [τ, proprio, objects, actions],
+   * as in BESO's GPT denoiser: each token reads itself and those before it, so no condition token
+   * reads a noisy action and action j reads the actions up to j (the distal ones, last, none of the
+   * executed ones). Absent means false (bidirectional).
+   */
+  causalExpert?: boolean;
+  /**
    * true: the world model also gets the expert's object tokens (from the position estimates of z_t
    * and z_g) after proprio. Absent means false.
    */

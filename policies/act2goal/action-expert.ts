@@ -38,7 +38,8 @@ export interface ActionExpertInputs {
  * float32 [B, P + M, A]. The N = positionDim/2 object tokens are one shared projection of each
  * object's {@link objectTokenFeatures} from the position estimates of z_t and z_g: BESO pushes two
  * blocks only with such tokens (BENCHMARKS.md), and the imagined frames do not replace them.
- * With `isolateDistalActions`, the distal action tokens are read by none of the others.
+ * With `isolateDistalActions`, the distal action tokens are read by none of the others; with
+ * `causalExpert`, each token reads only itself and the tokens before it.
  */
 export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalArchitecture): Tensor {
   if (inputs.hiddenStates.length !== arch.layers) {
@@ -70,9 +71,7 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
     );
     let x = tokens.add(b.param('position', [1, conditionTokens + actions, d], init));
     const seesWorldModel = arch.expertSeesWorldModel ?? true;
-    const mask = arch.isolateDistalActions
-      ? distalIsolationMask(x, conditionTokens + arch.msth.proximalSteps)
-      : undefined;
+    const mask = selfAttentionMask(x, arch, conditionTokens + arch.msth.proximalSteps);
     for (const [layer, hidden] of inputs.hiddenStates.entries()) {
       const context = seesWorldModel ? hidden : hidden.mul(0);
       x = transformerBlock(x, `block${layer}`, { heads, context, mask });
@@ -98,12 +97,22 @@ function planPositionFeatures(inputs: ActionExpertInputs, now: Tensor, arch: Act
 }
 
 /**
- * Additive self-attention mask float [T, T] over `tokens` [B, T, d] whose tokens from `distalStart` on
- * are the distal actions: −1e9 where a token before them would attend to one of them, 0 elsewhere.
+ * Additive self-attention mask float [T, T] over `tokens` [B, T, d] (−1e9 where token i may not read
+ * token j, 0 elsewhere), or none where every token reads every token: with `causalExpert` token i reads
+ * j ≤ i; with `isolateDistalActions` alone the tokens before `distalStart` (the first distal action)
+ * read none from it on.
  */
-function distalIsolationMask(tokens: Tensor, distalStart: number): Tensor {
+function selfAttentionMask(
+  tokens: Tensor,
+  arch: Act2GoalArchitecture,
+  distalStart: number,
+): Tensor | undefined {
+  if (!arch.causalExpert && !arch.isolateDistalActions) return undefined;
   const t = tokens.dim(1);
   const data = allocate(tokens.dtype, t * t) as Float32Array | Float64Array;
-  for (let i = 0; i < distalStart; i++) data.fill(-1e9, i * t + distalStart, (i + 1) * t);
-  return tokens.b.constant({ dtype: tokens.dtype, dims: [t, t], data }, 'distal_isolation_mask');
+  for (let i = 0; i < t; i++) {
+    const firstHidden = arch.causalExpert ? i + 1 : i < distalStart ? distalStart : t;
+    data.fill(-1e9, i * t + firstHidden, (i + 1) * t);
+  }
+  return tokens.b.constant({ dtype: tokens.dtype, dims: [t, t], data }, 'self_attention_mask');
 }

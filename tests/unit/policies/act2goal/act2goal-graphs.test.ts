@@ -191,6 +191,28 @@ describe('act2goal action expert graph', () => {
     expect(maxAbs(split(plainMoved)[0], split(plainBase)[0])).toBeGreaterThan(1e-6);
   });
 
+  it('computes each action of a causal expert from the conditions and the actions up to it', async () => {
+    const causal = buildActionExpertGraph({ ...arch, causalExpert: true });
+    const feeds = actionExpertFeeds(1, 20);
+    const velocity = async (f: typeof feeds) => (await runModel(causal, f))[ae.velocity].data as Float32Array;
+    const base = await velocity(feeds);
+    const width = arch.actionDim;
+    for (const moved of [0, 3, actions - 1]) {
+      // new noise for action `moved` only: the actions before it keep their velocity, it and later ones change
+      const other = await velocity({
+        ...feeds,
+        [ae.noisyActions]: tensorOf([1, actions, width], (k) =>
+          Math.floor(k / width) === moved ? 2 + Math.sin(k) : Number(feeds[ae.noisyActions].data[k]),
+        ),
+      });
+      expect(other.slice(0, moved * width)).toEqual(base.slice(0, moved * width));
+      expect(maxAbs(other.slice(moved * width), base.slice(moved * width))).toBeGreaterThan(1e-5);
+    }
+    // the first action still reads every condition
+    const moved = await velocity({ ...feeds, [ae.proprio]: randomTensor([1, arch.proprioDim], 79) });
+    expect(maxAbs(moved.slice(0, width), base.slice(0, width))).toBeGreaterThan(1e-6);
+  });
+
   it('reads the imagined futures only through their position estimates when reading plan positions', async () => {
     // Z = 8 > positionDim = 6, so latents have directions the position head does not see
     const wide = { ...arch, latentDim: 8, expertReadsPlanPositions: true };
