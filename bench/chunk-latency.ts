@@ -1,6 +1,6 @@
 import { percentile } from '../common/percentile.ts';
 import { createRng } from '../common/rng.ts';
-import type { ChunkPolicy } from '../policies/chunk-policy.ts';
+import { type ChunkPolicy, repeatFrame } from '../policies/chunk-policy.ts';
 import type { SamplerOptions } from '../policies/sampling/sampler-options.ts';
 import { createTabletopEnv } from '../sim/tabletop-env.ts';
 
@@ -28,19 +28,18 @@ export async function measureChunkLatency(
   const env = createTabletopEnv('push2', { imageSize: policy.manifest.image.size });
   const { observation, goal } = env.reset(1000);
   const goalEmbedding = await policy.encode([goal.frame]);
-  const proprio = new Float32Array(window * policy.manifest.proprio.dim);
-  for (let k = 0; k < window; k++) proprio.set(observation.proprio, k * observation.proprio.length);
+  const proprio = repeatFrame(observation.proprio, window);
   const latencies: number[] = [];
   const rngs = Array.from({ length: batch }, (_, i) => createRng(i));
   for (let iteration = 0; iteration < iterations + 3; iteration++) {
     const started = performance.now();
     const newest = await policy.encode(Array.from({ length: batch }, () => observation.frame));
-    const requests = rngs.map((rng, r) => {
-      const embeddings = new Float32Array(window * embedDim);
-      for (let k = 0; k < window; k++)
-        embeddings.set(newest.subarray(r * embedDim, (r + 1) * embedDim), k * embedDim);
-      return { goal: goalEmbedding, observation: embeddings, proprio, rng };
-    });
+    const requests = rngs.map((rng, r) => ({
+      goal: goalEmbedding,
+      observation: repeatFrame(newest.subarray(r * embedDim, (r + 1) * embedDim), window),
+      proprio,
+      rng,
+    }));
     await policy.sample(requests, options);
     if (iteration >= 3) latencies.push(performance.now() - started);
   }

@@ -1,6 +1,7 @@
 import { createRng } from '../common/rng.ts';
 import { Act2GoalPolicy } from '../policies/act2goal/act2goal-policy.ts';
 import { msthFrameOffsets } from '../policies/act2goal/msth.ts';
+import { repeatFrame } from '../policies/chunk-policy.ts';
 import { readModelManifest } from '../policies/model-manifest.ts';
 import { validateSamplerOptions } from '../policies/sampling/sampler-options.ts';
 import { createTabletopEnv } from '../sim/tabletop-env.ts';
@@ -45,9 +46,9 @@ export async function runImagine(args: string[]): Promise<number> {
     const latents = await policy.encode([observation.frame, goal.frame]);
     const z = policy.embedDim;
     const request = {
-      observation: latents.slice(0, z),
+      observation: repeatFrame(latents.slice(0, z), policy.manifest.window),
       goal: latents.slice(z, 2 * z),
-      proprio: observation.proprio,
+      proprio: repeatFrame(observation.proprio, policy.manifest.window),
       rng: createRng(seed),
     };
     const [plan] = await policy.plan([request], sampler);

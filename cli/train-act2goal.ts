@@ -11,7 +11,7 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
 
 /**
  * `goalserve train act2goal --data DIR… --out PKG [--autoencoder-steps --joint-steps --action-steps
- * --batch --seed --lr --checkpoint --goal-steps predicted|K --no-distal --isolate-distal-actions --causal-expert
+ * --batch --seed --lr --checkpoint --goal-steps predicted|K --no-distal --isolate-distal-actions --causal-expert --expert-motion
  * --expert-without-world-model
  * --plan-positions --world-model-object-tokens --context-dropout P --joint-context-dropout P --guidance λ
  * --min-goal-steps N
@@ -22,6 +22,7 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
  * `--isolate-distal-actions` (no expert token reads the distal action tokens, so the executed
  * actions are computed as without them while the distal ones are still predicted),
  * `--causal-expert` (the expert's self-attention is causal, as BESO's denoiser's),
+ * `--expert-motion` (the expert also reads the previous frame: each object's motion since then),
  * `--plan-positions` (the expert also reads one token per imagined frame, from its position
  * estimates), `--world-model-object-tokens`, and `--context-dropout P` (stage 2 zeroes the expert's
  * context for a share P of samples; `--joint-context-dropout P` does so in stage 1) with `--guidance λ`,
@@ -48,6 +49,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       'no-distal': { type: 'boolean', default: false },
       'isolate-distal-actions': { type: 'boolean', default: false },
       'causal-expert': { type: 'boolean', default: false },
+      'expert-motion': { type: 'boolean', default: false },
       'expert-without-world-model': { type: 'boolean', default: false },
       'plan-positions': { type: 'boolean', default: false },
       'world-model-object-tokens': { type: 'boolean', default: false },
@@ -89,6 +91,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
         ...(values['no-distal'] ? { msth: { ...msth, distalCount: 0 } } : {}),
         ...(values['isolate-distal-actions'] ? { isolateDistalActions: true } : {}),
         ...(values['causal-expert'] ? { causalExpert: true } : {}),
+        ...(values['expert-motion'] ? { expertReadsMotion: true } : {}),
         ...(values['expert-without-world-model'] ? { expertSeesWorldModel: false } : {}),
         ...(values['plan-positions'] ? { expertReadsPlanPositions: true } : {}),
         ...(values['world-model-object-tokens'] ? { worldModelObjectTokens: true } : {}),

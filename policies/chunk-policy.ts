@@ -28,3 +28,13 @@ export interface ChunkPolicy {
   /** Frees the ONNX Runtime sessions. */
   release(): Promise<void>;
 }
+
+/**
+ * One frame's values (an embedding or proprio) as a whole window's rows float32 [W, ...]: the frame
+ * repeated W times, as a planner fills its window before W frames have arrived.
+ */
+export function repeatFrame(values: Float32Array, window: number): Float32Array {
+  const rows = new Float32Array(values.length * window);
+  for (let k = 0; k < window; k++) rows.set(values, k * values.length);
+  return rows;
+}

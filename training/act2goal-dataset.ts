@@ -68,7 +68,8 @@ export const DEFAULT_ACT2GOAL_SAMPLING: Act2GoalSampling = {
  * Proprio is z-scored, actions min-max scaled to [−1, 1]. With `imagined`, the samples are its draws
  * (fixed goals) and the τ = 1 pass gets the world model's imagined futures instead of the true ones plus
  * noise, with the K they were imagined for; the targets stay those of the true K. With `jpegLatents`, z_t and
- * z_g come from the JPEG copies' latents for a `jpegLatentShare` of samples. Everything random depends only on (seed, stage, training step, slot), so a resumed run draws
+ * z_g come from the JPEG copies' latents for a `jpegLatentShare` of samples. An expert that reads motion
+ * also gets z_{t−1} (z_0 at t = 0), from the same frames as z_t. Everything random depends only on (seed, stage, training step, slot), so a resumed run draws
  * the same batches.
  */
 export function createAct2GoalDataset(
@@ -98,6 +99,7 @@ export function createAct2GoalDataset(
     batch(indices) {
       const n = indices.length;
       const current = new Float32Array(n * z);
+      const previous = new Float32Array(arch.expertReadsMotion ? n * z : 0);
       const goal = new Float32Array(n * z);
       const proprio = new Float32Array(n * pd);
       const goalSteps = new Float32Array(n);
@@ -125,7 +127,11 @@ export function createAct2GoalDataset(
         const k = g - t;
         const jpegShare = jpegLatents === undefined ? 0 : (sampling.jpegLatentShare ?? 0);
         const asSeen = () => (jpegShare > 0 && rng.next() < jpegShare ? jpegLatents![e] : own);
-        current.set(asSeen().subarray(t * z, (t + 1) * z), slot * z);
+        const seen = asSeen();
+        current.set(seen.subarray(t * z, (t + 1) * z), slot * z);
+        // the frame before t, or t itself at an episode's start (as a planner repeats its first frame)
+        if (arch.expertReadsMotion)
+          previous.set(seen.subarray(Math.max(t - 1, 0) * z, Math.max(t, 1) * z), slot * z);
         goal.set(asSeen().subarray(g * z, (g + 1) * z), slot * z);
         writeZScoredProprio(store, e, t, proprio, slot * pd);
         goalSteps[slot] = k;
@@ -186,6 +192,9 @@ export function createAct2GoalDataset(
         [ACT2GOAL_TENSORS.actionExpert.noisyActions]: tensor([n, actions, arch.actionDim], noisyActions),
         [names.actionTarget]: tensor([n, actions, arch.actionDim], actionTarget),
         [names.contextKeep]: tensor([n], contextKeep),
+        ...(arch.expertReadsMotion
+          ? { [ACT2GOAL_TENSORS.actionExpert.previousLatent]: tensor([n, z], previous) }
+          : {}),
       };
       if (stage === 2) return { ...both, [names.planGoalSteps]: tensor([n], planGoalSteps) };
       return { ...both, [names.logGoalSteps]: tensor([n], logGoalSteps) };

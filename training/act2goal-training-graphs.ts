@@ -149,6 +149,7 @@ export function buildDynamicsTrainingGraph(
       flowTime: b.input(names.actionFlowTime, [batch]),
       noisyActions: b.input(ACT2GOAL_TENSORS.actionExpert.noisyActions, [batch, actions, arch.actionDim]),
       futureLatents: clean,
+      previousLatent: previousLatentInput(b, arch, batch),
     },
     arch,
   );
@@ -203,10 +204,18 @@ export function buildActionExpertTrainingGraph(
       futureLatents: arch.expertReadsPlanPositions
         ? b.input(names.cleanLatents, [batch, msthFrameCount(arch.msth), arch.latentDim])
         : undefined,
+      previousLatent: previousLatentInput(b, arch, batch),
     },
     arch,
   );
   const target = b.input(names.actionTarget, [batch, actions, arch.actionDim]);
   b.output(names.loss, msthActionLoss(velocity, target, arch, distalActionWeight));
   return b.build();
+}
+
+/** The z_{t−1} input [batch, Z] of an expert that reads motion; none otherwise. */
+function previousLatentInput(b: GraphBuilder, arch: Act2GoalArchitecture, batch: number): Tensor | undefined {
+  return arch.expertReadsMotion
+    ? b.input(ACT2GOAL_TENSORS.actionExpert.previousLatent, [batch, arch.latentDim])
+    : undefined;
 }

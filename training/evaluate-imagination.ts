@@ -1,6 +1,7 @@
 import { createRng, deriveSeed } from '../common/rng.ts';
 import type { Act2GoalPolicy } from '../policies/act2goal/act2goal-policy.ts';
 import { msthFrameOffsets } from '../policies/act2goal/msth.ts';
+import { repeatFrame } from '../policies/chunk-policy.ts';
 import type { SamplerOptions } from '../policies/sampling/sampler-options.ts';
 import { recordEpisode } from '../sim/rollout.ts';
 import { createTabletopEnv } from '../sim/tabletop-env.ts';
@@ -51,6 +52,7 @@ export async function evaluateImagination(
   const proximal = msth.proximalSteps / msth.strideSteps;
   const env = createTabletopEnv(options.task, { imageSize: policy.manifest.image.size });
   const z = policy.embedDim;
+  const { window } = policy.manifest;
   const proprioDim = policy.manifest.proprio.dim;
   const sums = { all: 0, proximal: 0, distal: 0, unchanged: 0, reconstruction: 0, k: 0, expert: 0 };
   const counts = { frames: 0, proximal: 0, distal: 0, plans: 0 };
@@ -65,9 +67,9 @@ export async function evaluateImagination(
     const goal = latents.slice(starts.length * z);
     const plans = await policy.plan(
       starts.map((t, k) => ({
-        observation: latents.slice(k * z, (k + 1) * z),
+        observation: repeatFrame(latents.slice(k * z, (k + 1) * z), window),
         goal,
-        proprio: episode.proprio.slice(t * proprioDim, (t + 1) * proprioDim),
+        proprio: repeatFrame(episode.proprio.slice(t * proprioDim, (t + 1) * proprioDim), window),
         rng: createRng(deriveSeed(seed, t)),
       })),
       options.sampler,

@@ -1,5 +1,9 @@
 import type { TensorData } from '../nn/graph.ts';
-import { ACT2GOAL_TENSORS, type Act2GoalArchitecture } from '../policies/act2goal/act2goal-config.ts';
+import {
+  ACT2GOAL_TENSORS,
+  type Act2GoalArchitecture,
+  act2goalWindow,
+} from '../policies/act2goal/act2goal-config.ts';
 import {
   buildAct2GoalDecoderGraph,
   buildAct2GoalEncoderGraph,
@@ -46,7 +50,8 @@ function act2goalGraphs(arch: Act2GoalArchitecture): PackageGraph[] {
 /**
  * Writes an Act2Goal model package folder: encoder, decoder, one world-model step, one action-expert
  * step and the goal-steps head as ONNX files, and manifest.json. A chunk is the P proximal actions
- * (the M distal ones only guide the expert), planned from a one-frame window.
+ * (the M distal ones only guide the expert), planned from the current frame (and the one before it
+ * where the expert reads motion).
  */
 export async function writeAct2GoalPackage(
   dir: string,
@@ -56,7 +61,7 @@ export async function writeAct2GoalPackage(
   const { arch } = spec;
   return writeModelPackage(dir, weights, act2goalGraphs(arch), spec, {
     family: 'act2goal',
-    window: 1,
+    window: act2goalWindow(arch),
     act2goal: { architecture: arch, goalSteps: spec.goalSteps },
     imageSize: arch.imageSize,
     proprioDim: arch.proprioDim,

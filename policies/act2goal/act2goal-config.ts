@@ -55,6 +55,12 @@ export interface Act2GoalArchitecture {
    */
   causalExpert?: boolean;
   /**
+   * true: the action expert also reads the previous frame's latent z_{t−1} (a two-frame window, as
+   * BESO's W = 2): each object token gains the object's motion since then (its position estimate now
+   * minus then), so the expert sees which block is moving. Absent means false (one frame).
+   */
+  expertReadsMotion?: boolean;
+  /**
    * true: the world model also gets the expert's object tokens (from the position estimates of z_t
    * and z_g) after proprio. Absent means false.
    */
@@ -79,6 +85,11 @@ export const DEFAULT_ACT2GOAL_ARCHITECTURE: Act2GoalArchitecture = {
   worldModel: { width: 128, heads: 4 },
   actionExpert: { width: 128, heads: 4 },
 };
+
+/** W: frames per observation, the current one last: 2 when the expert reads motion, else 1. */
+export function act2goalWindow(arch: Act2GoalArchitecture): number {
+  return arch.expertReadsMotion ? 2 : 1;
+}
 
 /** Graph tensor names, equal to the ONNX names of the exported graphs. */
 export const ACT2GOAL_TENSORS = {
@@ -117,6 +128,8 @@ export const ACT2GOAL_TENSORS = {
     currentLatent: 'current_latent',
     /** float32 [B, Z]: z_g, likewise. */
     goalLatent: 'goal_latent',
+    /** float32 [B, Z]: z_{t−1}, the previous frame's latent (an input only where `expertReadsMotion`). */
+    previousLatent: 'previous_latent',
     /** float32 [B, L, T, d_w]: the world model's hidden states, computed once per plan. */
     hiddenStates: 'hidden_states',
     /** float32 [B, F, Z]: the imagined future latents (an input only where `expertReadsPlanPositions`). */

@@ -50,7 +50,7 @@ export function buildWorldModelGraph(arch: Act2GoalArchitecture, seed = 0): Mode
   return b.build();
 }
 
-/** One action-expert evaluation: z_t, z_g, stacked world-model hidden states, proprio, τ, noisy actions → velocity. */
+/** One action-expert evaluation: z_t, z_g (and z_{t−1}), stacked world-model hidden states, proprio, τ, noisy actions → velocity. */
 export function buildActionExpertGraph(arch: Act2GoalArchitecture, seed = 0): Model {
   const b = new GraphBuilder('act2goal_action_expert', { seed });
   const names = ACT2GOAL_TENSORS.actionExpert;
@@ -68,6 +68,9 @@ export function buildActionExpertGraph(arch: Act2GoalArchitecture, seed = 0): Mo
       noisyActions: b.input(names.noisyActions, ['batch', msthActionCount(arch.msth), arch.actionDim]),
       futureLatents: arch.expertReadsPlanPositions
         ? b.input(names.futureLatents, ['batch', msthFrameCount(arch.msth), arch.latentDim])
+        : undefined,
+      previousLatent: arch.expertReadsMotion
+        ? b.input(names.previousLatent, ['batch', arch.latentDim])
         : undefined,
     },
     arch,

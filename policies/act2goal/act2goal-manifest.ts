@@ -1,6 +1,6 @@
 import type { ModelManifest } from '../model-manifest.ts';
 import { PolicyError } from '../policy-error.ts';
-import type { Act2GoalArchitecture } from './act2goal-config.ts';
+import { type Act2GoalArchitecture, act2goalWindow } from './act2goal-config.ts';
 import { validateMsthConfig } from './msth.ts';
 
 /** The Act2Goal part of a package manifest. */
@@ -32,7 +32,9 @@ export function checkAct2GoalManifest(
     const [field, expected] = error.message.split(': expected ');
     fail(`act2goal.architecture.${field}`, expected);
   }
-  if (manifest.window !== 1) fail('window', '1 (Act2Goal plans from the current frame)');
+  const window = act2goalWindow(arch as Act2GoalArchitecture);
+  if (manifest.window !== window)
+    fail('window', `${window} (the current frame${window > 1 ? ' and the one before' : ''})`);
   if (manifest.action?.chunk !== msth.proximalSteps)
     fail('action.chunk', `msth.proximalSteps = ${msth.proximalSteps} (the executed actions)`);
   const k = manifest.act2goal?.goalSteps;

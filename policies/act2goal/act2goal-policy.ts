@@ -37,6 +37,9 @@ export interface Act2GoalIntegration {
 
 const f32 = (dims: number[], data: Float32Array): TensorData => ({ dtype: 'float32', dims, data });
 
+/** A batch's conditions: z_t, z_g, z-scored proprio, and z_{t−1} where the expert reads motion. */
+type Endpoints = Record<'current' | 'goal' | 'proprio', TensorData> & { previous?: TensorData };
+
 /**
  * A loaded Act2Goal package. A plan: the world model integrates the MSTH future latents from noise
  * (`worldModelSteps` Euler steps), runs once more at τ = 1 on them for the hidden states the action
@@ -190,27 +193,35 @@ export class Act2GoalPolicy implements ChunkPolicy {
     return this.arch.expertSeesWorldModel !== false || this.arch.expertReadsPlanPositions === true;
   }
 
-  /** The requests' current and goal latents and z-scored proprio, one row each, checked. */
-  private endpoints(requests: readonly ChunkRequest[]): Record<'current' | 'goal' | 'proprio', TensorData> {
+  /**
+   * The requests' current and goal latents and z-scored proprio of the current frame, one row each,
+   * checked; with a two-frame window also the previous frame's latent.
+   */
+  private endpoints(requests: readonly ChunkRequest[]): Endpoints {
     const batch = requests.length;
     const z = this.embedDim;
+    const { window } = this.manifest;
     const pd = this.manifest.proprio.dim;
     const current = new Float32Array(batch * z);
+    const previous = new Float32Array(batch * z);
     const goal = new Float32Array(batch * z);
     const proprio = new Float32Array(batch * pd);
     requests.forEach((r, i) => {
       if (r.goal === undefined)
         throw new PolicyError('BAD_OBSERVATION', 'goal: Act2Goal plans toward a goal image; none was given');
       checkLength(`requests[${i}].goal`, r.goal, z);
-      checkLength(`requests[${i}].observation`, r.observation, z);
+      checkLength(`requests[${i}].observation`, r.observation, window * z);
       goal.set(r.goal, i * z);
-      current.set(r.observation, i * z);
-      proprio.set(zScoreProprio(r.proprio, this.manifest.proprio, 1), i * pd);
+      current.set(r.observation.subarray((window - 1) * z), i * z);
+      previous.set(r.observation.subarray(0, z), i * z);
+      const scored = zScoreProprio(r.proprio, this.manifest.proprio, window);
+      proprio.set(scored.subarray((window - 1) * pd), i * pd);
     });
     return {
       current: f32([batch, z], current),
       goal: f32([batch, z], goal),
       proprio: f32([batch, pd], proprio),
+      ...(this.arch.expertReadsMotion ? { previous: f32([batch, z], previous) } : {}),
     };
   }
 
@@ -255,7 +266,7 @@ export class Act2GoalPolicy implements ChunkPolicy {
    * trained with context dropout) and follows v_free + λ(v_wm − v_free), both passes as one batch.
    */
   private sampleActions(
-    conditions: Record<'current' | 'goal' | 'proprio', TensorData> & { futures?: TensorData },
+    conditions: Endpoints & { futures?: TensorData },
     hiddenStates: TensorData,
     rngs: ChunkRequest['rng'][],
     options: SamplerOptions,
@@ -274,6 +285,7 @@ export class Act2GoalPolicy implements ChunkPolicy {
         ...(this.arch.expertReadsPlanPositions && conditions.futures
           ? { [names.futureLatents]: repeatRows(conditions.futures, rows) }
           : {}),
+        ...(conditions.previous ? { [names.previousLatent]: repeatRows(conditions.previous, rows) } : {}),
       });
       return out[names.velocity].data as Float32Array;
     }, options.guidance);

@@ -29,6 +29,8 @@ export interface ActionExpertInputs {
   noisyActions: Tensor;
   /** float32 [B, F, Z]: the imagined future latents; read only where `arch.expertReadsPlanPositions`. */
   futureLatents?: Tensor;
+  /** float32 [B, Z]: z_{t−1}; read only where `arch.expertReadsMotion`. */
+  previousLatent?: Tensor;
 }
 
 /**
@@ -39,7 +41,8 @@ export interface ActionExpertInputs {
  * object's {@link objectTokenFeatures} from the position estimates of z_t and z_g: BESO pushes two
  * blocks only with such tokens (BENCHMARKS.md), and the imagined frames do not replace them.
  * With `isolateDistalActions`, the distal action tokens are read by none of the others; with
- * `causalExpert`, each token reads only itself and the tokens before it.
+ * `causalExpert`, each token reads only itself and the tokens before it. With `expertReadsMotion`
+ * each object token also carries the object's motion since the previous frame.
  */
 export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalArchitecture): Tensor {
   if (inputs.hiddenStates.length !== arch.layers) {
@@ -55,7 +58,9 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
   const init = TOKEN_INIT;
   const frames = arch.expertReadsPlanPositions ? msthFrameCount(arch.msth) : 0;
   const { now, goal } = endpointPositions(inputs.currentLatent, inputs.goalLatent, arch);
-  const features = objectTokenFeatures(now, goal, objects);
+  const features = arch.expertReadsMotion
+    ? concat([objectTokenFeatures(now, goal, objects), motionFeatures(inputs, now, arch)], 2)
+    : objectTokenFeatures(now, goal, objects);
   const plan = frames > 0 ? planPositionFeatures(inputs, now, arch) : undefined;
   const conditionTokens = LEADING_TOKENS + objects + frames;
   return b.scope('action_expert', () => {
@@ -79,6 +84,17 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
     const actionTokens = layerNorm(x, 'ln_f').slice([conditionTokens], [conditionTokens + actions], [1]);
     return linear(actionTokens, 'head', arch.actionDim, { init });
   });
+}
+
+/**
+ * Each object's motion since the previous frame: its position estimate in z_t (`now` float32
+ * [B, positionDim]) minus that in z_{t−1} → float32 [B, positionDim/2, 2].
+ */
+function motionFeatures(inputs: ActionExpertInputs, now: Tensor, arch: Act2GoalArchitecture): Tensor {
+  if (inputs.previousLatent === undefined) {
+    throw new PolicyError('MODEL_IO_MISMATCH', 'action expert: expertReadsMotion needs the previous latent');
+  }
+  return now.sub(estimatePositions(inputs.previousLatent, arch)).reshape([-1, arch.positionDim / 2, 2]);
 }
 
 /**

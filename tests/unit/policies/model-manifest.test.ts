@@ -71,6 +71,11 @@ describe('readModelManifest for Act2Goal packages', () => {
   it.each([
     ['window', { ...act2goal, window: 2 }, /window: expected 1/],
     [
+      'window of an expert that reads motion',
+      { ...act2goal, act2goal: { ...act2goal.act2goal, architecture: { ...arch, expertReadsMotion: true } } },
+      /window: expected 2/,
+    ],
+    [
       'chunk',
       { ...act2goal, action: { ...act2goal.action, chunk: 12 } },
       /action\.chunk: expected msth\.proximalSteps = 16/,

@@ -94,6 +94,24 @@ describe('Act2Goal training samples', () => {
     expect(actionsOf(actions.filter((_, k) => k % 2 === 1))).toEqual([5.5, 6.5, 7.5, 8.5, 14.5, 19.5]);
   });
 
+  it('give an expert that reads motion the previous frame’s latent, the first frame’s at t = 0', () => {
+    const sampling = { ...DEFAULT_ACT2GOAL_SAMPLING, finalGoalShare: 1 };
+    const motion = createAct2GoalDataset(
+      store,
+      [latents],
+      { ...arch, expertReadsMotion: true },
+      sampling,
+      7,
+      1,
+      () => 3,
+    );
+    const batch = motion.batch(Int32Array.of(5, 0, 19));
+    expect(framesOf(batch.current_latent.data)).toEqual([5, 0, 19]);
+    expect(framesOf(batch.previous_latent.data)).toEqual([4, 0, 18]);
+    expect(batch.previous_latent.dims).toEqual([3, z]);
+    expect(finalGoalData(1).batch(Int32Array.of(5)).previous_latent).toBeUndefined();
+  });
+
   it('repeat the goal frame and hold still past a goal nearer than P (t = 18, K = 2)', () => {
     const batch = finalGoalData(2).batch(Int32Array.of(18));
     expect(batch.goal_steps.data[0]).toBe(2);

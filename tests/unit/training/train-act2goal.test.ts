@@ -516,6 +516,79 @@ describe('goalserve train act2goal (tiny model)', () => {
       await free.release();
     }
   });
+  it('trains a causal expert that reads motion with light distal actions from the CLI: a two-frame package that acts on the previous frame too, and imagines and evaluates', async () => {
+    const out = join(root, 'motion');
+    const lines: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line) => void lines.push(String(line)));
+    const error = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let motion: Act2GoalPolicy | undefined;
+    try {
+      const stages = ['--autoencoder-steps', '1', '--joint-steps', '2', '--action-steps', '2'];
+      const variant = ['--causal-expert', '--expert-motion', '--distal-action-weight', '0.1'];
+      const train = [
+        'train',
+        'act2goal',
+        '--data',
+        ...data,
+        '--out',
+        out,
+        '--batch',
+        '4',
+        ...stages,
+        ...variant,
+      ];
+      expect(
+        await main([
+          ...train,
+          '--expert-without-world-model',
+          '--checkpoint',
+          join(root, 'motion.safetensors'),
+        ]),
+      ).toBe(0);
+      const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+      expect(manifest.window).toBe(2);
+      expect(manifest.act2goal.architecture).toMatchObject({ causalExpert: true, expertReadsMotion: true });
+      motion = await Act2GoalPolicy.load(out);
+      // the CLI trains the default architecture (Z = 32), not the tiny one
+      const z = motion.embedDim;
+      const latents = await motion.encode(frames);
+      const [current, goal] = [latents.slice(0, z), latents.slice(z)];
+      const other = goal;
+      const twoFrames = (previous: Float32Array) => ({
+        goal,
+        observation: Float32Array.of(...previous, ...current),
+        proprio: new Float32Array([0.5, 0.5, 0, 0, 0.5, 0.5, 0, 0]),
+        rng: createRng(4),
+      });
+      const options = motion.manifest.sampler;
+      const [still] = await motion.sample([twoFrames(current)], options);
+      const [moving] = await motion.sample([twoFrames(other)], options);
+      expect(mse(still, moving)).toBeGreaterThan(0);
+      await expect(motion.sample([requestFor(current, goal, 4)], options)).rejects.toThrow(
+        /requests\[0\]\.observation: expected 64/,
+      );
+      const png = join(root, 'motion-plan.png');
+      expect(await main(['imagine', '--model', out, '--task', 'push1', '--seed', '3', '--out', png])).toBe(0);
+      const evaluate = [
+        'eval',
+        '--model',
+        out,
+        '--task',
+        'push1',
+        '--episodes',
+        '1',
+        '--seed',
+        '1000',
+        '--json',
+      ];
+      expect(await main(evaluate)).toBe(0);
+      expect(JSON.parse(lines.at(-1)!).meanSteps).toBeGreaterThan(0);
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+      await motion?.release();
+    }
+  });
 });
 
 function splitLatents(latents: Float32Array): [Float32Array, Float32Array] {

@@ -245,6 +245,37 @@ describe('act2goal action expert graph', () => {
     expect(maxAbsDifference(base[ae.velocity], seen[ae.velocity])).toBeGreaterThan(1e-4);
   });
 
+  it('reads the previous latent only through its position estimates when reading motion', async () => {
+    const wide = { ...arch, latentDim: 8, expertReadsMotion: true };
+    const model = buildActionExpertGraph(wide);
+    const head = model.params.get('position_head.weight')!; // [Z, positionDim]
+    const columns = Array.from({ length: wide.positionDim }, (_, j) =>
+      Array.from({ length: wide.latentDim }, (_, i) => Number(head.data[i * wide.positionDim + j])),
+    );
+    const unseen = orthogonalTo(
+      columns,
+      Array.from({ length: wide.latentDim }, (_, i) => Math.sin(2 * i + 1)),
+    );
+    const feeds = {
+      ...actionExpertFeeds(1, 20),
+      [ae.currentLatent]: randomTensor([1, wide.latentDim], 23),
+      [ae.goalLatent]: randomTensor([1, wide.latentDim], 24),
+      [ae.previousLatent]: randomTensor([1, wide.latentDim], 26),
+    };
+    const shifted = (direction: number[]) => ({
+      ...feeds,
+      [ae.previousLatent]: tensorOf(
+        [1, wide.latentDim],
+        (k) => Number(feeds[ae.previousLatent].data[k]) + direction[k],
+      ),
+    });
+    const base = await runModel(model, feeds);
+    const blind = await runModel(model, shifted(unseen));
+    expect(maxAbsDifference(base[ae.velocity], blind[ae.velocity])).toBeLessThan(1e-5);
+    const seen = await runModel(model, shifted(columns[0].map((v) => v * 50)));
+    expect(maxAbsDifference(base[ae.velocity], seen[ae.velocity])).toBeGreaterThan(1e-4);
+  });
+
   it('reads the current and goal latents (their object tokens)', async () => {
     const model = buildActionExpertGraph(arch);
     const feeds = actionExpertFeeds(1, 20);
