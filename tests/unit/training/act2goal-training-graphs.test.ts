@@ -41,6 +41,28 @@ function stageFeeds() {
   };
 }
 
+/**
+ * The action velocity of the exported expert of `free` with the weights of training graph `model`, on
+ * the expert's inputs among `feeds` and random hidden states (an expert without the world model ignores them).
+ */
+async function exportedExpertVelocity(
+  free: typeof arch,
+  model: ReturnType<typeof buildActionExpertTrainingGraph>,
+  feeds: ReturnType<typeof stageFeeds>,
+) {
+  const expert = startFrom(buildActionExpertGraph(free, 1), model.params);
+  const tokens = worldModelTokens(free);
+  const run = await runModel(expert, {
+    current_latent: feeds.current_latent,
+    goal_latent: feeds.goal_latent,
+    proprio: feeds.proprio,
+    flow_time: feeds.action_flow_time,
+    noisy_actions: feeds.noisy_actions,
+    hidden_states: randomTensor([batch, arch.layers, tokens, arch.worldModel.width], 11),
+  });
+  return run.action_velocity.data;
+}
+
 async function lossesOver(
   trainer: Trainer,
   feeds: Record<string, ReturnType<typeof randomTensor>>,
@@ -163,18 +185,7 @@ describe('Act2Goal training graphs', () => {
       (await runModel(model, Object.fromEntries(inputs.map((n) => [n, feeds[n as keyof typeof feeds]])))).loss
         .data[0],
     );
-    const expert = startFrom(buildActionExpertGraph(free, 1), model.params);
-    const tokens = worldModelTokens(free);
-    const velocity = (
-      await runModel(expert, {
-        current_latent: feeds.current_latent,
-        goal_latent: feeds.goal_latent,
-        proprio: feeds.proprio,
-        flow_time: feeds.action_flow_time,
-        noisy_actions: feeds.noisy_actions,
-        hidden_states: randomTensor([batch, arch.layers, tokens, arch.worldModel.width], 11),
-      })
-    ).action_velocity.data;
+    const velocity = await exportedExpertVelocity(free, model, feeds);
     const target = feeds.action_target.data;
     let sum = 0;
     for (let i = 0; i < target.length; i++) sum += (Number(velocity[i]) - Number(target[i])) ** 2;
@@ -195,20 +206,11 @@ describe('Act2Goal training graphs', () => {
       return Number(run.loss.data[0]);
     };
     // the velocity does not depend on the weight: read it off the exported expert
-    const expert = startFrom(
-      buildActionExpertGraph(free, 1),
-      buildActionExpertTrainingGraph(free, batch, 0).params,
+    const velocity = await exportedExpertVelocity(
+      free,
+      buildActionExpertTrainingGraph(free, batch, 0),
+      feeds,
     );
-    const velocity = (
-      await runModel(expert, {
-        current_latent: feeds.current_latent,
-        goal_latent: feeds.goal_latent,
-        proprio: feeds.proprio,
-        flow_time: feeds.action_flow_time,
-        noisy_actions: feeds.noisy_actions,
-        hidden_states: randomTensor([batch, arch.layers, worldModelTokens(free), arch.worldModel.width], 11),
-      })
-    ).action_velocity.data;
     const target = feeds.action_target.data;
     const squared = { proximal: 0, distal: 0 };
     for (let i = 0; i < target.length; i++) {

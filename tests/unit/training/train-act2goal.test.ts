@@ -62,6 +62,30 @@ async function trainingLoss(
 const mse = (a: ArrayLike<number>, b: ArrayLike<number>) =>
   Array.from(a, (v, i) => (v - b[i]) ** 2).reduce((s, x) => s + x, 0) / a.length;
 
+/** `goalserve train act2goal` on the test's data into `out`, batch 4. */
+function trainCommand(out: string): string[] {
+  return ['train', 'act2goal', '--data', ...data, '--out', out, '--batch', '4'];
+}
+
+/** `goalserve eval` of `model` on push1, one episode (seed 1000), as JSON. */
+function evalOneEpisode(model: string): string[] {
+  return ['eval', '--model', model, '--task', 'push1', '--episodes', '1', '--seed', '1000', '--json'];
+}
+
+/** Runs `body` with console.log captured (its lines are returned) and stderr's progress bars silenced. */
+async function cliOutput(body: () => Promise<void>): Promise<string[]> {
+  const lines: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((line) => void lines.push(String(line)));
+  const error = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    await body();
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+  return lines;
+}
+
 function requestFor(current: Float32Array, goal: Float32Array, seed: number): ChunkRequest {
   return { goal, observation: current, proprio: new Float32Array([0.5, 0.5, 0, 0]), rng: createRng(seed) };
 }
@@ -346,13 +370,9 @@ describe('goalserve train act2goal (tiny model)', () => {
 
   it('draws an imagined plan: current frame, goal, then the F decoded frames, and prints K', async () => {
     const png = join(root, 'plan.png');
-    const lines: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((line) => void lines.push(String(line)));
-    try {
+    const lines = await cliOutput(async () => {
       expect(await main(['imagine', '--model', pkg, '--task', 'push1', '--seed', '3', '--out', png])).toBe(0);
-    } finally {
-      log.mockRestore();
-    }
+    });
     const printed = JSON.parse(lines[0]);
     expect(printed.frameOffsets).toHaveLength(4);
     expect(printed.frameOffsets.at(-1)).toBe(printed.goalSteps);
@@ -362,14 +382,10 @@ describe('goalserve train act2goal (tiny model)', () => {
   });
 
   it('scores imagined frames against the scripted expert’s, planning from every E-th expert frame', async () => {
-    const lines: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((line) => void lines.push(String(line)));
-    try {
+    const lines = await cliOutput(async () => {
       const argv = ['eval', '--model', pkg, '--task', 'reach', '--episodes', '2', '--seed', '1000'];
       expect(await main([...argv, '--imagination', '--json', '--actions-per-chunk', '3'])).toBe(0);
-    } finally {
-      log.mockRestore();
-    }
+    });
     const result = JSON.parse(lines[0]);
     const env = createTabletopEnv('reach', { imageSize: 16 });
     const expert = [1000, 1001].map((seed) => recordEpisode(env, 'expert', seed).steps);
@@ -386,19 +402,9 @@ describe('goalserve train act2goal (tiny model)', () => {
 
   it('trains the MSTH ablation from the CLI (context dropout, JPEG copies and their latents, coverage frames, package defaults) and evaluates it closed-loop with the BESO result fields', async () => {
     const out = join(root, 'no-distal');
-    const lines: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((line) => void lines.push(String(line)));
-    const error = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
+    const lines = await cliOutput(async () => {
       const train = [
-        'train',
-        'act2goal',
-        '--data',
-        ...data,
-        '--out',
-        out,
-        '--batch',
-        '4',
+        ...trainCommand(out),
         '--no-distal',
         '--jpeg-share',
         '0.5',
@@ -420,25 +426,11 @@ describe('goalserve train act2goal (tiny model)', () => {
       expect(
         await main([...train, ...stages, ...defaults, '--checkpoint', join(root, 'cli.safetensors')]),
       ).toBe(0);
-      const evaluate = [
-        'eval',
-        '--model',
-        pkg,
-        '--task',
-        'push1',
-        '--episodes',
-        '1',
-        '--seed',
-        '1000',
-        '--json',
-      ];
+      const evaluate = evalOneEpisode(pkg);
       expect(
         await main([...evaluate, '--steps', '2', '--world-model-steps', '3', '--min-goal-steps', '7']),
       ).toBe(0);
-    } finally {
-      log.mockRestore();
-      error.mockRestore();
-    }
+    });
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.act2goal.architecture.msth.distalCount).toBe(0);
     expect(manifest.sampler).toMatchObject({ guidance: 0.5, minGoalSteps: 9 });
@@ -518,33 +510,13 @@ describe('goalserve train act2goal (tiny model)', () => {
   });
   it('trains a causal expert that reads motion with light distal actions from the CLI: a two-frame package that acts on the previous frame too, and imagines and evaluates', async () => {
     const out = join(root, 'motion');
-    const lines: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((line) => void lines.push(String(line)));
-    const error = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     let motion: Act2GoalPolicy | undefined;
-    try {
+    const lines = await cliOutput(async () => {
       const stages = ['--autoencoder-steps', '1', '--joint-steps', '2', '--action-steps', '2'];
       const variant = ['--causal-expert', '--expert-motion', '--distal-action-weight', '0.1'];
-      const train = [
-        'train',
-        'act2goal',
-        '--data',
-        ...data,
-        '--out',
-        out,
-        '--batch',
-        '4',
-        ...stages,
-        ...variant,
-      ];
-      expect(
-        await main([
-          ...train,
-          '--expert-without-world-model',
-          '--checkpoint',
-          join(root, 'motion.safetensors'),
-        ]),
-      ).toBe(0);
+      const checkpoint = ['--checkpoint', join(root, 'motion.safetensors')];
+      const free = '--expert-without-world-model';
+      expect(await main([...trainCommand(out), ...stages, ...variant, free, ...checkpoint])).toBe(0);
       const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
       expect(manifest.window).toBe(2);
       expect(manifest.act2goal.architecture).toMatchObject({ causalExpert: true, expertReadsMotion: true });
@@ -553,7 +525,6 @@ describe('goalserve train act2goal (tiny model)', () => {
       const z = motion.embedDim;
       const latents = await motion.encode(frames);
       const [current, goal] = [latents.slice(0, z), latents.slice(z)];
-      const other = goal;
       const twoFrames = (previous: Float32Array) => ({
         goal,
         observation: Float32Array.of(...previous, ...current),
@@ -562,32 +533,18 @@ describe('goalserve train act2goal (tiny model)', () => {
       });
       const options = motion.manifest.sampler;
       const [still] = await motion.sample([twoFrames(current)], options);
-      const [moving] = await motion.sample([twoFrames(other)], options);
+      // the previous frame differs (here: the goal frame), so each object's motion does
+      const [moving] = await motion.sample([twoFrames(goal)], options);
       expect(mse(still, moving)).toBeGreaterThan(0);
       await expect(motion.sample([requestFor(current, goal, 4)], options)).rejects.toThrow(
         /requests\[0\]\.observation: expected 64/,
       );
       const png = join(root, 'motion-plan.png');
       expect(await main(['imagine', '--model', out, '--task', 'push1', '--seed', '3', '--out', png])).toBe(0);
-      const evaluate = [
-        'eval',
-        '--model',
-        out,
-        '--task',
-        'push1',
-        '--episodes',
-        '1',
-        '--seed',
-        '1000',
-        '--json',
-      ];
+      const evaluate = evalOneEpisode(out);
       expect(await main(evaluate)).toBe(0);
-      expect(JSON.parse(lines.at(-1)!).meanSteps).toBeGreaterThan(0);
-    } finally {
-      log.mockRestore();
-      error.mockRestore();
-      await motion?.release();
-    }
+    }).finally(() => motion?.release());
+    expect(JSON.parse(lines.at(-1)!).meanSteps).toBeGreaterThan(0);
   });
 });
 

@@ -214,66 +214,13 @@ describe('act2goal action expert graph', () => {
   });
 
   it('reads the imagined futures only through their position estimates when reading plan positions', async () => {
-    // Z = 8 > positionDim = 6, so latents have directions the position head does not see
     const wide = { ...arch, latentDim: 8, expertReadsPlanPositions: true };
-    const model = buildActionExpertGraph(wide);
-    const head = model.params.get('position_head.weight')!; // [Z, positionDim]
-    const columns = Array.from({ length: wide.positionDim }, (_, j) =>
-      Array.from({ length: wide.latentDim }, (_, i) => Number(head.data[i * wide.positionDim + j])),
-    );
-    const unseen = orthogonalTo(
-      columns,
-      Array.from({ length: wide.latentDim }, (_, i) => Math.cos(3 * i + 1)),
-    );
-    const feeds = {
-      ...actionExpertFeeds(1, 20),
-      [ae.currentLatent]: randomTensor([1, wide.latentDim], 23),
-      [ae.goalLatent]: randomTensor([1, wide.latentDim], 24),
-      [ae.futureLatents]: randomTensor([1, frames, wide.latentDim], 25),
-    };
-    const shifted = (direction: number[]) => ({
-      ...feeds,
-      [ae.futureLatents]: tensorOf([1, frames, wide.latentDim], (k) => {
-        const f = Math.floor(k / wide.latentDim);
-        return Number(feeds[ae.futureLatents].data[k]) + (f === 1 ? direction[k % wide.latentDim] : 0);
-      }),
-    });
-    const base = await runModel(model, feeds);
-    const blind = await runModel(model, shifted(unseen));
-    expect(maxAbsDifference(base[ae.velocity], blind[ae.velocity])).toBeLessThan(1e-5);
-    const seen = await runModel(model, shifted(columns[0].map((v) => v * 50)));
-    expect(maxAbsDifference(base[ae.velocity], seen[ae.velocity])).toBeGreaterThan(1e-4);
+    await expectReadThroughPositionHead(wide, ae.futureLatents, [1, frames, wide.latentDim], 1);
   });
 
   it('reads the previous latent only through its position estimates when reading motion', async () => {
     const wide = { ...arch, latentDim: 8, expertReadsMotion: true };
-    const model = buildActionExpertGraph(wide);
-    const head = model.params.get('position_head.weight')!; // [Z, positionDim]
-    const columns = Array.from({ length: wide.positionDim }, (_, j) =>
-      Array.from({ length: wide.latentDim }, (_, i) => Number(head.data[i * wide.positionDim + j])),
-    );
-    const unseen = orthogonalTo(
-      columns,
-      Array.from({ length: wide.latentDim }, (_, i) => Math.sin(2 * i + 1)),
-    );
-    const feeds = {
-      ...actionExpertFeeds(1, 20),
-      [ae.currentLatent]: randomTensor([1, wide.latentDim], 23),
-      [ae.goalLatent]: randomTensor([1, wide.latentDim], 24),
-      [ae.previousLatent]: randomTensor([1, wide.latentDim], 26),
-    };
-    const shifted = (direction: number[]) => ({
-      ...feeds,
-      [ae.previousLatent]: tensorOf(
-        [1, wide.latentDim],
-        (k) => Number(feeds[ae.previousLatent].data[k]) + direction[k],
-      ),
-    });
-    const base = await runModel(model, feeds);
-    const blind = await runModel(model, shifted(unseen));
-    expect(maxAbsDifference(base[ae.velocity], blind[ae.velocity])).toBeLessThan(1e-5);
-    const seen = await runModel(model, shifted(columns[0].map((v) => v * 50)));
-    expect(maxAbsDifference(base[ae.velocity], seen[ae.velocity])).toBeGreaterThan(1e-4);
+    await expectReadThroughPositionHead(wide, ae.previousLatent, [1, wide.latentDim], 0);
   });
 
   it('reads the current and goal latents (their object tokens)', async () => {
@@ -310,6 +257,48 @@ describe('act2goal action expert graph', () => {
     }
   });
 });
+
+/**
+ * Checks that the expert of `wide` (Z = 8 > positionDim = 6, so latents have directions the position
+ * head does not see) reads input `name` (float32 `dims`, latents of Z on the last axis) only through its
+ * position estimates: moving latent `row` along a direction the head does not see leaves the velocity
+ * as it was, along one of the head's columns moves it.
+ */
+async function expectReadThroughPositionHead(
+  wide: typeof arch,
+  name: string,
+  dims: number[],
+  row: number,
+): Promise<void> {
+  const model = buildActionExpertGraph(wide);
+  const head = model.params.get('position_head.weight')!; // [Z, positionDim]
+  const z = wide.latentDim;
+  const columns = Array.from({ length: wide.positionDim }, (_, j) =>
+    Array.from({ length: z }, (_, i) => Number(head.data[i * wide.positionDim + j])),
+  );
+  const unseen = orthogonalTo(
+    columns,
+    Array.from({ length: z }, (_, i) => Math.cos(3 * i + 1)),
+  );
+  const feeds = {
+    ...actionExpertFeeds(1, 20),
+    [ae.currentLatent]: randomTensor([1, z], 23),
+    [ae.goalLatent]: randomTensor([1, z], 24),
+    [name]: randomTensor(dims, 25),
+  };
+  const shifted = (direction: number[]) => ({
+    ...feeds,
+    [name]: tensorOf(
+      dims,
+      (k) => Number(feeds[name].data[k]) + (Math.floor(k / z) === row ? direction[k % z] : 0),
+    ),
+  });
+  const base = await runModel(model, feeds);
+  const blind = await runModel(model, shifted(unseen));
+  expect(maxAbsDifference(base[ae.velocity], blind[ae.velocity])).toBeLessThan(1e-5);
+  const seen = await runModel(model, shifted(columns[0].map((v) => v * 50)));
+  expect(maxAbsDifference(base[ae.velocity], seen[ae.velocity])).toBeGreaterThan(1e-4);
+}
 
 /** `v` minus its projection onto the span of `columns` (Gram–Schmidt), scaled to unit length. */
 function orthogonalTo(columns: number[][], v: number[]): number[] {
