@@ -203,7 +203,7 @@ export class Act2GoalPolicy implements ChunkPolicy {
     const { window } = this.manifest;
     const pd = this.manifest.proprio.dim;
     const current = new Float32Array(batch * z);
-    const previous = new Float32Array(batch * z);
+    const previous = this.arch.expertReadsMotion ? new Float32Array(batch * z) : undefined;
     const goal = new Float32Array(batch * z);
     const proprio = new Float32Array(batch * pd);
     requests.forEach((r, i) => {
@@ -213,7 +213,7 @@ export class Act2GoalPolicy implements ChunkPolicy {
       checkLength(`requests[${i}].observation`, r.observation, window * z);
       goal.set(r.goal, i * z);
       current.set(r.observation.subarray((window - 1) * z), i * z);
-      previous.set(r.observation.subarray(0, z), i * z);
+      previous?.set(r.observation.subarray(0, z), i * z);
       const scored = zScoreProprio(r.proprio, this.manifest.proprio, window);
       proprio.set(scored.subarray((window - 1) * pd), i * pd);
     });
@@ -221,7 +221,7 @@ export class Act2GoalPolicy implements ChunkPolicy {
       current: f32([batch, z], current),
       goal: f32([batch, z], goal),
       proprio: f32([batch, pd], proprio),
-      ...(this.arch.expertReadsMotion ? { previous: f32([batch, z], previous) } : {}),
+      ...(previous ? { previous: f32([batch, z], previous) } : {}),
     };
   }
 
