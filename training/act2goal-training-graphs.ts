@@ -7,7 +7,7 @@ import { actionExpertNetwork } from '../policies/act2goal/action-expert.ts';
 import { goalStepsHeadNetwork } from '../policies/act2goal/goal-steps-head.ts';
 import { decodeLatent, encodeImage, estimatePositions } from '../policies/act2goal/image-autoencoder.ts';
 import { msthActionCount, msthFrameCount } from '../policies/act2goal/msth.ts';
-import { worldModelNetwork, worldModelTokens } from '../policies/act2goal/world-model.ts';
+import { worldModelNetwork } from '../policies/act2goal/world-model.ts';
 import { PROBED_STATE_DIM, positionEstimateLoss, STATE_PROBE_TENSORS } from './state-probe.ts';
 
 /** Tensor names of the Act2Goal training graphs besides those of the exported graphs. */
@@ -179,7 +179,8 @@ export function buildDynamicsTrainingGraph(
  * Stage 2 of an expert without the world model (`expertSeesWorldModel` false): L_a alone. Its
  * context is zeros, which is what the zeroed context of {@link buildDynamicsTrainingGraph} gives
  * such an expert, and nothing of L_a reaches the world model there; so the world model is left out
- * of the graph (it keeps stage 1's weights) and a step costs about half as much.
+ * of the graph (it keeps stage 1's weights) and a step costs about half as much; the zero context
+ * also makes each block's cross-attention one constant row, computed once (policies/act2goal/transformer-block.ts).
  */
 export function buildActionExpertTrainingGraph(
   arch: Act2GoalArchitecture,
@@ -191,13 +192,10 @@ export function buildActionExpertTrainingGraph(
   const wm = ACT2GOAL_TENSORS.worldModel;
   const names = ACT2GOAL_TRAINING_TENSORS;
   const actions = msthActionCount(arch.msth);
-  const tokens = worldModelTokens(arch);
-  const zeros = b.constant(filled('float32', [batch, tokens, arch.worldModel.width], 0), 'zero_context');
   const velocity = actionExpertNetwork(
     {
       currentLatent: b.input(wm.currentLatent, [batch, arch.latentDim]),
       goalLatent: b.input(wm.goalLatent, [batch, arch.latentDim]),
-      hiddenStates: Array.from({ length: arch.layers }, () => zeros),
       proprio: b.input(wm.proprio, [batch, arch.proprioDim]),
       flowTime: b.input(names.actionFlowTime, [batch]),
       noisyActions: b.input(ACT2GOAL_TENSORS.actionExpert.noisyActions, [batch, actions, arch.actionDim]),

@@ -19,8 +19,11 @@ export interface ActionExpertInputs {
   currentLatent: Tensor;
   /** float32 [B, Z]: z_g. */
   goalLatent: Tensor;
-  /** L × float32 [B, T, d_w]: the world model's block outputs, one per expert block. */
-  hiddenStates: Tensor[];
+  /**
+   * L × float32 [B, T, d_w]: the world model's block outputs, one per expert block; none: an all-zero
+   * context, the one an expert without the world model (`expertSeesWorldModel` false) sees.
+   */
+  hiddenStates?: Tensor[];
   /** float32 [B, Pp], z-scored. */
   proprio: Tensor;
   /** float32 [B]: flow time τ. */
@@ -45,7 +48,7 @@ export interface ActionExpertInputs {
  * each object token also carries the object's motion since the previous frame.
  */
 export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalArchitecture): Tensor {
-  if (inputs.hiddenStates.length !== arch.layers) {
+  if (inputs.hiddenStates !== undefined && inputs.hiddenStates.length !== arch.layers) {
     throw new PolicyError(
       'MODEL_IO_MISMATCH',
       `action expert: expected ${arch.layers} world-model hidden states (one per block), got ${inputs.hiddenStates.length}`,
@@ -77,8 +80,10 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
     let x = tokens.add(b.param('position', [1, conditionTokens + actions, d], init));
     const seesWorldModel = arch.expertSeesWorldModel ?? true;
     const mask = selfAttentionMask(x, arch, conditionTokens + arch.msth.proximalSteps);
-    for (const [layer, hidden] of inputs.hiddenStates.entries()) {
-      const context = seesWorldModel ? hidden : hidden.mul(0);
+    for (let layer = 0; layer < arch.layers; layer++) {
+      const hidden = inputs.hiddenStates?.[layer];
+      const context =
+        hidden === undefined ? { zeroWidth: arch.worldModel.width } : seesWorldModel ? hidden : hidden.mul(0);
       x = transformerBlock(x, `block${layer}`, { heads, context, mask });
     }
     const actionTokens = layerNorm(x, 'ln_f').slice([conditionTokens], [conditionTokens + actions], [1]);

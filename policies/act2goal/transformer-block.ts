@@ -1,14 +1,20 @@
 import { attention, gelu, layerNorm, linear } from '../../nn/layers.ts';
-import type { Tensor } from '../../nn/tensor.ts';
+import { Tensor } from '../../nn/tensor.ts';
+import { filled } from '../../nn/tensor-data.ts';
 
 /** GPT-2 style N(0, 0.02) init of the blocks' and token embeddings' linear weights. */
 export const TOKEN_INIT = { kind: 'normal', std: 0.02 } as const;
+
+/** A cross-attention context known to be all zeros, `zeroWidth` features per token. */
+export interface ZeroContext {
+  zeroWidth: number;
+}
 
 /** Options of one transformer block. */
 export interface BlockOptions {
   heads: number;
   /** float [B, S, dc] tokens to cross-attend to after self-attention; none: a plain encoder block. */
-  context?: Tensor;
+  context?: Tensor | ZeroContext;
   /** float [T, T] additive self-attention mask (0 to attend, −1e9 not to); none: every token attends to every token. */
   mask?: Tensor;
 }
@@ -24,11 +30,28 @@ export function transformerBlock(x: Tensor, name: string, options: BlockOptions)
     let y = x.add(
       attention(layerNorm(x, 'ln_self'), 'self_attn', { heads: options.heads, mask: options.mask }),
     );
-    if (options.context !== undefined) {
-      const context = layerNorm(options.context, 'ln_context');
-      y = y.add(attention(layerNorm(y, 'ln_cross'), 'cross_attn', { heads: options.heads, context }));
-    }
+    if (options.context !== undefined) y = y.add(crossAttention(y, options.context, options.heads));
     const hidden = gelu(linear(layerNorm(y, 'ln_mlp'), 'fc', 4 * d, { init: TOKEN_INIT }));
     return y.add(linear(hidden, 'proj', d, { init: TOKEN_INIT }));
+  });
+}
+
+/**
+ * CrossAttn(LN x, LN context) → float [B, T, d]. Over a {@link ZeroContext} every key and value is the
+ * same row, so attention is uniform and gives every query the same output: that one row [1, 1, d],
+ * computed from a single zero query and context token with the same parameters (the same function
+ * and gradients at a fraction of the cost; the rows broadcast when added).
+ */
+function crossAttention(x: Tensor, context: Tensor | ZeroContext, heads: number): Tensor {
+  if (context instanceof Tensor) {
+    return attention(layerNorm(x, 'ln_cross'), 'cross_attn', {
+      heads,
+      context: layerNorm(context, 'ln_context'),
+    });
+  }
+  const zeros = (width: number, hint: string) => x.b.constant(filled(x.dtype, [1, 1, width], 0), hint);
+  return attention(layerNorm(zeros(x.dim(-1), 'zero_query'), 'ln_cross'), 'cross_attn', {
+    heads,
+    context: layerNorm(zeros(context.zeroWidth, 'zero_context'), 'ln_context'),
   });
 }

@@ -166,6 +166,10 @@ describe('Act2Goal training graphs', () => {
   it('the expert without the world model trains alone: its loss is the MSE of the exported expert’s velocity, whatever the hidden states', async () => {
     const free = { ...arch, expertSeesWorldModel: false };
     const model = buildActionExpertTrainingGraph(free, batch, 0);
+    // random weights everywhere (biases and LayerNorm shifts included), so the cross-attention's
+    // output over the zero context, one row the training graph computes once, is not zero
+    let seed = 100;
+    for (const [name, p] of model.params) model.params.set(name, randomTensor(p.dims, seed++));
     expect(new Set([...model.params.keys()].map((n) => n.split('.')[0]))).toEqual(
       new Set(['action_expert', 'position_head']),
     );
