@@ -100,8 +100,11 @@ export function buildAutoencoderTrainingGraph(
  * L_v + 0.1·L_a (Act2Goal) plus the goal-steps head's loss; stage 2: L_a end to end through expert
  * and world model, plus L_v, without which the world model's blocks drift to serve the expert and its
  * imagination, the futures the expert reads at plan time, falls apart (BENCHMARKS.md). In both stages
- * the rows with `context_keep` 0 give the expert a zeroed context (context dropout). Seeds equal
- * to the exported graphs' give the same initial weights by name.
+ * the rows with `context_keep` 0 give the expert a zeroed context (context dropout). An expert
+ * without the world model (`expertSeesWorldModel` false) reads a zero context in every row, so the
+ * world model runs the B rows of L_v only and the expert's cross-attention is one constant row per
+ * block (the same loss as the reading graph's with every `context_keep` 0, at about 0.6 of its
+ * cost). Seeds equal to the exported graphs' give the same initial weights by name.
  */
 export function buildDynamicsTrainingGraph(
   arch: Act2GoalArchitecture,
@@ -120,18 +123,21 @@ export function buildDynamicsTrainingGraph(
   const proprio = b.input(wm.proprio, [batch, arch.proprioDim]);
   const goalSteps = b.input(wm.goalSteps, [batch]);
   const clean = b.input(names.cleanLatents, [batch, frames, arch.latentDim]);
+  // an expert without the world model reads a zero context: the world model then runs the L_v rows only
+  const readsContext = arch.expertSeesWorldModel !== false;
   const ones = b.constant(filled('float32', [batch], 1), 'clean_flow_time');
-  const twice = (x: typeof current) => concat([x, x], 0);
+  const withContextRows = (x: typeof current, contextRows: typeof current = x) =>
+    readsContext ? concat([x, contextRows], 0) : x;
   // stage 2's τ = 1 rows hold imagined futures, told the K they were imagined for (the plan's K)
   const contextGoalSteps = stage === 2 ? b.input(names.planGoalSteps, [batch]) : goalSteps;
   const { velocity, hiddenStates } = worldModelNetwork(
     {
-      currentLatent: twice(current),
-      goalLatent: twice(goal),
-      proprio: twice(proprio),
-      goalSteps: concat([goalSteps, contextGoalSteps], 0),
-      flowTime: concat([b.input(wm.flowTime, [batch]), ones], 0),
-      noisyLatents: concat([b.input(wm.noisyLatents, [batch, frames, arch.latentDim]), clean], 0),
+      currentLatent: withContextRows(current),
+      goalLatent: withContextRows(goal),
+      proprio: withContextRows(proprio),
+      goalSteps: withContextRows(goalSteps, contextGoalSteps),
+      flowTime: withContextRows(b.input(wm.flowTime, [batch]), ones),
+      noisyLatents: withContextRows(b.input(wm.noisyLatents, [batch, frames, arch.latentDim]), clean),
     },
     arch,
   );
@@ -144,7 +150,7 @@ export function buildDynamicsTrainingGraph(
     {
       currentLatent: current,
       goalLatent: goal,
-      hiddenStates: hiddenStates.map(context),
+      hiddenStates: readsContext ? hiddenStates.map(context) : undefined,
       proprio,
       flowTime: b.input(names.actionFlowTime, [batch]),
       noisyActions: b.input(ACT2GOAL_TENSORS.actionExpert.noisyActions, [batch, actions, arch.actionDim]),

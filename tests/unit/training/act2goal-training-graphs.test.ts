@@ -140,6 +140,31 @@ describe('Act2Goal training graphs', () => {
     expect(losses.at(-1)).toBeLessThan(0.5 * losses[0]);
   });
 
+  it('stage 1 of an expert without the world model is the reading expert’s stage 1 with every context zeroed', async () => {
+    const reading = buildDynamicsTrainingGraph(arch, batch, 0, 1);
+    const free = buildDynamicsTrainingGraph({ ...arch, expertSeesWorldModel: false }, batch, 0, 1);
+    // the same random weights in both (biases and LayerNorm shifts included)
+    let seed = 200;
+    for (const [name, p] of reading.params) {
+      const weights = randomTensor(p.dims, seed++);
+      reading.params.set(name, weights);
+      free.params.set(name, weights);
+    }
+    const lossOf = async (model: typeof free, contextKeep: number) => {
+      const feeds: Record<string, ReturnType<typeof randomTensor>> = {
+        ...stageFeeds(),
+        context_keep: tensorOf([batch], () => contextKeep),
+      };
+      const inputs = model.graph.inputs.filter((v) => !model.params.has(v.name)).map((v) => v.name);
+      return Number(
+        (await runModel(model, Object.fromEntries(inputs.map((n) => [n, feeds[n]])))).loss.data[0],
+      );
+    };
+    const zeroed = await lossOf(reading, 0);
+    expect(zeroed).not.toBeCloseTo(await lossOf(reading, 1), 3);
+    expect(await lossOf(free, 1)).toBeCloseTo(zeroed, 5);
+  });
+
   it('stage 2 keeps the latent loss, drops the goal-steps head and its target, and takes a context mask and the plan’s K', async () => {
     const model = buildDynamicsTrainingGraph(arch, batch, 0, 2);
     const inputs = model.graph.inputs.filter((v) => !model.params.has(v.name)).map((v) => v.name);
