@@ -16,6 +16,7 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
  * --plan-positions --world-model-object-tokens --context-dropout P --joint-context-dropout P --guidance λ
  * --min-goal-steps N
  * --imagine-at-plan-k --action-flow-time uniform|noisy --jpeg-share S --jpeg-latent-share S --coverage-share S
+ * --coverage-wall-share Q
  * --distal-action-weight W]`.
  * Two ablations: `--no-distal` (M = 0: a fixed-horizon proximal chunk only) and
  * `--expert-without-world-model` (the expert's cross-attention sees a zeroed context). Variants:
@@ -33,7 +34,8 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
  * `--jpeg-share S` (default 0) replaces a share S of stage 0's frames by JPEG copies, as BESO does;
  * `--jpeg-latent-share S` (default 0) gives stages 1–2 the JPEG copies' z_t and z_g for a share S of samples.
  * `--coverage-share S` (default 0) replaces a share S of stage 0's frames by renders of random states
- * over the whole table, so the encoder also places objects near the walls.
+ * over the whole table, so the encoder also places objects near the walls; `--coverage-wall-share Q`
+ * (default 0) draws each of their discs touching a wall with chance Q.
  * `--distal-action-weight W` (default 1) weighs each distal action's error in L_a by W against a
  * proximal action's 1.
  */
@@ -62,6 +64,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       'jpeg-share': { type: 'string' },
       'jpeg-latent-share': { type: 'string' },
       'coverage-share': { type: 'string' },
+      'coverage-wall-share': { type: 'string' },
       'distal-action-weight': { type: 'string' },
     },
     { batch: 64 },
@@ -124,6 +127,11 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
         fallback: 0,
       }),
       coverageShare: readNumberOption('coverage-share', values['coverage-share'], {
+        min: 0,
+        max: 1,
+        fallback: 0,
+      }),
+      coverageWallShare: readNumberOption('coverage-wall-share', values['coverage-wall-share'], {
         min: 0,
         max: 1,
         fallback: 0,

@@ -82,6 +82,8 @@ export interface Act2GoalTrainOptions extends RunSettings {
    * rarely go but a policy may drift.
    */
   coverageShare?: number;
+  /** Chance that a disc of a coverage frame touches a wall (default 0: uniform over the table). */
+  coverageWallShare?: number;
   /**
    * Share of stage 1–2 samples whose z_t, and independently z_g, are latents of the frames' JPEG
    * copies (default 0: all lossless), so the world model and expert act on what a JPEG stream encodes to.
@@ -147,7 +149,10 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     data: (stepOf) =>
       createFrameDataset(store, DEFAULT_FOREGROUND_WEIGHTING, {
         jpeg: jpegShare > 0 && jpegFrames ? { frames: jpegFrames, share: jpegShare, seed } : undefined,
-        coverage: coverageShare > 0 ? { share: coverageShare, seed } : undefined,
+        coverage:
+          coverageShare > 0
+            ? { share: coverageShare, seed, wallShare: options.coverageWallShare ?? 0 }
+            : undefined,
         stepOf,
       }),
   });

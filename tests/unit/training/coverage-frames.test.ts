@@ -38,6 +38,44 @@ describe('random table states', () => {
   });
 });
 
+describe('random table states with a wall share', () => {
+  const gap = (p: { x: number; y: number }) => Math.min(p.x, p.y, 1 - p.x, 1 - p.y);
+  const touches = (a: number, b: number) => Math.abs(a - b) < 1e-12;
+  const walls = (p: { x: number; y: number }, r: number) =>
+    [p.x, 1 - p.x, p.y, 1 - p.y].map((side) => Number(touches(side, r)));
+
+  it('put the pusher against a wall with the given chance, each wall alike, still off the others', () => {
+    const rng = createRng(5);
+    const draws = Array.from({ length: 4000 }, () => randomTableState(2, rng, 0.3));
+    const r = WORLD.pusherRadius;
+    const touching = draws.filter(({ pusher }) => touches(gap(pusher), r));
+    // a uniform draw touches a wall with probability 0, so every touching pusher is a wall draw
+    expect(Math.abs(touching.length / draws.length - 0.3)).toBeLessThan(0.03);
+    const perWall = touching.reduce(
+      (sum, { pusher }) => sum.map((s, i) => s + walls(pusher, r)[i]),
+      [0, 0, 0, 0],
+    );
+    for (const count of perWall) expect(Math.abs(count / touching.length - 0.25)).toBeLessThan(0.04);
+    for (const { pusher, blocks } of draws) {
+      for (const b of blocks) {
+        expect(gap(b)).toBeGreaterThanOrEqual(WORLD.blockRadius);
+        expect(distance(b, pusher)).toBeGreaterThanOrEqual(WORLD.blockRadius + WORLD.pusherRadius);
+      }
+      expect(distance(blocks[0], blocks[1])).toBeGreaterThanOrEqual(2 * WORLD.blockRadius);
+    }
+  });
+
+  it('put every disc against a wall at share 1, and draw as without it at share 0', () => {
+    const rng = createRng(6);
+    for (let i = 0; i < 200; i++) {
+      const { pusher, blocks } = randomTableState(2, rng, 1);
+      expect(gap(pusher)).toBeCloseTo(WORLD.pusherRadius, 12);
+      for (const b of blocks) expect(gap(b)).toBeCloseTo(WORLD.blockRadius, 12);
+    }
+    expect(randomTableState(2, createRng(8), 0)).toEqual(randomTableState(2, createRng(8)));
+  });
+});
+
 describe('Act2Goal stage-0 coverage frames', () => {
   const size = 16;
   // one push1 episode of two all-black frames, pusher at (0.5, 0.5), block at (0.25, 0.75)

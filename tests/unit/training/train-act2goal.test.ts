@@ -400,7 +400,7 @@ describe('goalserve train act2goal (tiny model)', () => {
     }
   });
 
-  it('trains the MSTH ablation from the CLI (context dropout, JPEG copies and their latents, coverage frames, package defaults) and evaluates it closed-loop with the BESO result fields', async () => {
+  it('trains the MSTH ablation from the CLI (context dropout, JPEG copies and their latents, coverage frames with discs against the walls, package defaults) and evaluates it closed-loop with the BESO result fields', async () => {
     const out = join(root, 'no-distal');
     const lines = await cliOutput(async () => {
       const train = [
@@ -412,6 +412,8 @@ describe('goalserve train act2goal (tiny model)', () => {
         '0.5',
         '--coverage-share',
         '0.5',
+        '--coverage-wall-share',
+        '0.3',
       ];
       const stages = ['--autoencoder-steps', '1', '--joint-steps', '1', '--action-steps', '1'];
       const defaults = [
