@@ -12,6 +12,17 @@ export interface ShardEntry {
   steps: number;
 }
 
+/**
+ * A learned policy that drove the first ticks of each episode (DAgger, Ross et al. 2011): episode i
+ * hands over to the scripted expert after a tick drawn uniformly from 0..`ticks`.
+ */
+export interface EpisodeDriver {
+  /** The model package folder, as given. */
+  model: string;
+  /** The latest hand-over tick. */
+  ticks: number;
+}
+
 /** `manifest.json` of a dataset folder. */
 export interface DatasetManifest {
   format: typeof DATASET_FORMAT;
@@ -20,6 +31,8 @@ export interface DatasetManifest {
   policy: EpisodePolicy;
   /** Max std of the noise added to executed actions while recording (absent in older datasets = 0). */
   perturbation?: number;
+  /** Set where a learned policy drove each episode's first ticks while the expert's actions were recorded. */
+  driver?: EpisodeDriver;
   /** Layout seeds are firstSeed, firstSeed + 1, …, firstSeed + episodes − 1. */
   firstSeed: number;
   episodes: number;

@@ -103,6 +103,27 @@ describe('goalserve sim', () => {
       /--policy/,
     ],
     [['sim', 'dataset', '--task', 'push1', '--out', 'x', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [
+      ['sim', 'dataset', '--task', 'push1', '--episodes', '2', '--out', 'x', '--driver-ticks', '9'],
+      /--driver-ticks: needs --driver/,
+    ],
+    [
+      [
+        'sim',
+        'dataset',
+        '--task',
+        'push1',
+        '--episodes',
+        '2',
+        '--out',
+        'x',
+        '--policy',
+        'play',
+        '--driver',
+        'm',
+      ],
+      /--driver: drives expert episodes only/,
+    ],
     [['launch'], /unknown command 'launch'/],
   ])('rejects %j with a clear message and exit status 2', async (argv, message) => {
     const { status, stderr } = await run(...argv);
