@@ -125,7 +125,10 @@ export function writeDataset(options: DatasetOptions): DatasetManifest {
   const perturbation = options.perturbation ?? 0;
   const env = createTabletopEnv(options.task, { imageSize: options.imageSize });
   const writer = createDatasetWriter({
-    ...options,
+    task: options.task,
+    seed: options.seed,
+    out: options.out,
+    episodesPerShard: options.episodesPerShard,
     policy,
     perturbation,
     imageSize: env.renderer.width,
