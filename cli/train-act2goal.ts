@@ -17,7 +17,7 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
  * --min-goal-steps N
  * --imagine-at-plan-k --action-flow-time uniform|noisy --jpeg-share S --jpeg-latent-share S --coverage-share S
  * --coverage-wall-share Q
- * --distal-action-weight W]`.
+ * --distal-action-weight W --position-noise S]`.
  * Two ablations: `--no-distal` (M = 0: a fixed-horizon proximal chunk only) and
  * `--expert-without-world-model` (the expert's cross-attention sees a zeroed context). Variants:
  * `--isolate-distal-actions` (no expert token reads the distal action tokens, so the executed
@@ -37,7 +37,8 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
  * over the whole table, so the encoder also places objects near the walls; `--coverage-wall-share Q`
  * (default 0) draws each of their discs touching a wall with chance Q.
  * `--distal-action-weight W` (default 1) weighs each distal action's error in L_a by W against a
- * proximal action's 1.
+ * proximal action's 1. `--position-noise S` (default 0) moves stage 2's z_t and z_{t−1} so that every
+ * object reads displaced by N(0, S²) per coordinate (table units), its motion kept.
  */
 export async function runTrainAct2Goal(args: string[]): Promise<number> {
   const { run, values } = parseTrainOptions(
@@ -66,6 +67,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       'coverage-share': { type: 'string' },
       'coverage-wall-share': { type: 'string' },
       'distal-action-weight': { type: 'string' },
+      'position-noise': { type: 'string' },
     },
     { batch: 64 },
   );
@@ -140,6 +142,11 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
         min: 0,
         max: 100,
         fallback: 1,
+      }),
+      positionNoise: readNumberOption('position-noise', values['position-noise'], {
+        min: 0,
+        max: 1,
+        fallback: 0,
       }),
       signal,
       onProgress: progress.update,

@@ -18,6 +18,7 @@ import { ACT2GOAL_TRAINING_TENSORS } from './act2goal-training-graphs.ts';
 import { type EpisodeStore, writeZScoredProprio } from './episode-store.ts';
 import { pickHindsightGoal } from './hindsight-goal.ts';
 import type { ImaginedFutures } from './imagined-futures.ts';
+import type { PositionShift } from './position-shift.ts';
 
 /** How stage 1–2 samples are drawn. */
 export interface Act2GoalSampling {
@@ -49,7 +50,20 @@ export interface Act2GoalLatentSources {
   imagined?: ImaginedFutures;
   /** Per episode float32 [T + 1, Z]: latents of the frames' JPEG copies (see `jpegLatentShare`). */
   jpegLatents?: readonly Float32Array[];
+  /**
+   * Position noise: z_t and z_{t−1} move alike by `shift` so that the position head reads every
+   * object the episode has displaced by one draw of N(0, std²) per coordinate (std in table units),
+   * and its motion since the previous frame is kept: the expert learns to act on estimates as far off
+   * as those of the frames it meets closed loop, which it drives out of the demonstrations' states.
+   */
+  positionNoise?: { std: number; shift: PositionShift };
 }
+
+/** Salt of the position-noise draws, a stream of their own so a sample's other draws stay as they are. */
+const POSITION_NOISE_SALT = 1;
+
+/** Table units to the position head's, (p − 0.5)·4 (see training/state-probe.ts). */
+const HEAD_UNITS_PER_TABLE_UNIT = 4;
 
 /** The defaults of `goalserve train act2goal`. */
 export const DEFAULT_ACT2GOAL_SAMPLING: Act2GoalSampling = {
@@ -69,7 +83,8 @@ export const DEFAULT_ACT2GOAL_SAMPLING: Act2GoalSampling = {
  * (fixed goals) and the τ = 1 pass gets the world model's imagined futures instead of the true ones plus
  * noise, with the K they were imagined for; the targets stay those of the true K. With `jpegLatents`, z_t and
  * z_g come from the JPEG copies' latents for a `jpegLatentShare` of samples. An expert that reads motion
- * also gets z_{t−1} (z_0 at t = 0), from the same frames as z_t. Everything random depends only on (seed, stage, training step, slot), so a resumed run draws
+ * also gets z_{t−1} (z_0 at t = 0), from the same frames as z_t. With `positionNoise`, both are moved so
+ * that the objects read displaced. Everything random depends only on (seed, stage, training step, slot), so a resumed run draws
  * the same batches.
  */
 export function createAct2GoalDataset(
@@ -80,7 +95,7 @@ export function createAct2GoalDataset(
   seed: number,
   stage: 1 | 2,
   stepOf: () => number,
-  { imagined, jpegLatents }: Act2GoalLatentSources = {},
+  { imagined, jpegLatents, positionNoise }: Act2GoalLatentSources = {},
 ): Dataset {
   const starts =
     imagined?.draws ??
@@ -133,6 +148,15 @@ export function createAct2GoalDataset(
         if (arch.expertReadsMotion)
           previous.set(seen.subarray(Math.max(t - 1, 0) * z, Math.max(t, 1) * z), slot * z);
         goal.set(asSeen().subarray(g * z, (g + 1) * z), slot * z);
+        if (positionNoise) {
+          const noise = createRng(deriveSeed(seed, stage, step, slot, POSITION_NOISE_SALT));
+          const delta = Array.from({ length: arch.positionDim }, (_, k) =>
+            k < episode.goalState.length ? HEAD_UNITS_PER_TABLE_UNIT * positionNoise.std * noise.normal() : 0,
+          );
+          positionNoise.shift.apply(current.subarray(slot * z, (slot + 1) * z), delta);
+          if (arch.expertReadsMotion)
+            positionNoise.shift.apply(previous.subarray(slot * z, (slot + 1) * z), delta);
+        }
         writeZScoredProprio(store, e, t, proprio, slot * pd);
         goalSteps[slot] = k;
         planGoalSteps[slot] = imagined?.goalSteps[index] ?? k;

@@ -1,4 +1,6 @@
 import type { Model } from '../nn/builder.ts';
+import type { TensorData } from '../nn/graph.ts';
+import { NnError } from '../nn/nn-error.ts';
 import type { TrainProgress } from '../nn/train-loop.ts';
 import {
   ACT2GOAL_TENSORS,
@@ -26,6 +28,7 @@ import { loadEpisodeStore } from './episode-store.ts';
 import { encodeEpisodeFrames } from './frame-cache.ts';
 import { drawHindsightGoals, imagineFutures } from './imagined-futures.ts';
 import { compressEpisodeFrames, DEFAULT_JPEG_AUGMENTATION } from './jpeg-copies.ts';
+import { createPositionShift } from './position-shift.ts';
 import {
   feedsOf,
   type RunSettings,
@@ -97,6 +100,12 @@ export interface Act2GoalTrainOptions extends RunSettings {
   distalActionWeight?: number;
   /** How the action flow's training τ is drawn (default 'uniform'; 'noisy': π0's Beta emphasis). */
   actionFlowTime?: FlowTimeDraw;
+  /**
+   * Std in table units (default 0: none) of stage 2's position noise: z_t and z_{t−1} move so that the
+   * position head reads each object displaced by N(0, std²) per coordinate, its motion kept, as
+   * closed-loop frames are read less precisely than the demonstrations' (BENCHMARKS.md).
+   */
+  positionNoise?: number;
   /** K at plan time, written to the manifest: 'predicted' (goal-steps head) or a fixed step count. */
   goalSteps: Act2GoalManifestSection['goalSteps'];
   /** The command line, recorded in the package manifest. */
@@ -203,6 +212,18 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
       : buildDynamicsTrainingGraph(arch, batch, seed, 2, distalActionWeight),
     joint,
   );
+  const positionNoise = options.positionNoise ?? 0;
+  const stage2Sources = {
+    imagined,
+    jpegLatents,
+    positionNoise:
+      positionNoise > 0
+        ? {
+            std: positionNoise,
+            shift: createPositionShift(stage0Weight(autoencoder, 'position_head.weight')),
+          }
+        : undefined,
+  };
   const action = await trainStageWeights({
     ...stage(2, 'action'),
     model: actionModel,
@@ -210,7 +231,7 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     data: (stepOf) =>
       feedsOf(
         actionModel,
-        createAct2GoalDataset(store, latents, arch, sampling, seed, 2, stepOf, { imagined, jpegLatents }),
+        createAct2GoalDataset(store, latents, arch, sampling, seed, 2, stepOf, stage2Sources),
       ),
   });
   return writeAct2GoalPackage(options.out, new Map([...autoencoder, ...joint, ...action]), {
@@ -230,4 +251,11 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     // than the paper's long open-loop chunks (BENCHMARKS.md compares 1, 2, 4 and 8).
     actionsPerChunk: 1,
   });
+}
+
+/** A weight stage 0 trained, by name. */
+function stage0Weight(weights: Map<string, TensorData>, name: string): TensorData {
+  const weight = weights.get(name);
+  if (weight === undefined) throw new NnError('BAD_ARGUMENT', `stage 0 trained no weight '${name}'`);
+  return weight;
 }

@@ -8,6 +8,7 @@ import {
   DEFAULT_ACT2GOAL_SAMPLING,
 } from '../../../training/act2goal-dataset.ts';
 import type { EpisodeStore } from '../../../training/episode-store.ts';
+import { createPositionShift } from '../../../training/position-shift.ts';
 import { TINY_ACT2GOAL as arch } from '../policies/act2goal/tiny-act2goal.ts';
 
 // P = 4, r = 2, M = 2: frames at offsets 2, 4 then two distal; actions 0..3 then two distal.
@@ -28,6 +29,8 @@ const episode = {
   frames: new Uint8Array(0),
   proprio: Float32Array.from({ length: (steps + 1) * arch.proprioDim }, (_, k) => k),
   actions: Float32Array.from({ length: steps * 2 }, (_, k) => actionAt(Math.floor(k / 2), k % 2)),
+  // push1: the pusher and one block, so positions 4 and 5 (a second block) are absent
+  goalState: new Float32Array(4),
 } as unknown as EpisodeRecord;
 
 const store: EpisodeStore = {
@@ -276,5 +279,50 @@ describe('Act2Goal training samples', () => {
     // 1,200 independent draws at 0.3: mean 360, standard deviation about 16
     expect(fromJpeg).toBeGreaterThan(300);
     expect(fromJpeg).toBeLessThan(420);
+  });
+
+  it('with position noise, move z_t and z_{t−1} alike so the head reads the objects the episode has displaced', () => {
+    // a head reading latent element i as position i (Z = positionDim here), so the shift is δ itself
+    const head: TensorData = {
+      dtype: 'float32',
+      dims: [z, arch.positionDim],
+      data: Float32Array.from({ length: z * arch.positionDim }, (_, n) =>
+        n % (arch.positionDim + 1) === 0 ? 1 : 0,
+      ),
+    };
+    const motionArch = { ...arch, expertReadsMotion: true };
+    const sampling = { ...DEFAULT_ACT2GOAL_SAMPLING };
+    const std = 0.02;
+    const indices = Int32Array.from({ length: 200 }, (_, i) => i % steps);
+    const dataOf = (sources: Act2GoalLatentSources) =>
+      createAct2GoalDataset(store, [latents], motionArch, sampling, 7, 2, () => 4, sources).batch(indices);
+    const plain = dataOf({});
+    const noisy = dataOf({ positionNoise: { std, shift: createPositionShift(head) } });
+    const squares = [0, 0, 0, 0];
+    indices.forEach((_, row) => {
+      for (let k = 0; k < z; k++) {
+        const i = row * z + k;
+        const moved = (noisy.current_latent.data[i] as number) - (plain.current_latent.data[i] as number);
+        // the motion since the previous frame is kept
+        expect(
+          (noisy.previous_latent.data[i] as number) - (plain.previous_latent.data[i] as number),
+        ).toBeCloseTo(moved, 5);
+        if (k >= 4) expect(moved).toBe(0);
+        else squares[k] += (moved / 4) ** 2; // head units are 4 table units
+      }
+    });
+    // 200 draws per coordinate: the sample std is within about 10 % of std
+    for (const sum of squares) expect(Math.sqrt(sum / indices.length) / std).toBeGreaterThan(0.8);
+    for (const sum of squares) expect(Math.sqrt(sum / indices.length) / std).toBeLessThan(1.2);
+    // goals, futures, actions and every other draw are the noise-free run's
+    for (const name of [
+      'goal_latent',
+      'clean_latents',
+      'noisy_actions',
+      'action_target',
+      'goal_steps',
+    ] as const) {
+      expect(noisy[name].data).toEqual(plain[name].data);
+    }
   });
 });

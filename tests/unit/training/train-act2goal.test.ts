@@ -510,12 +510,19 @@ describe('goalserve train act2goal (tiny model)', () => {
       await free.release();
     }
   });
-  it('trains a causal expert that reads motion with light distal actions from the CLI: a two-frame package that acts on the previous frame too, and imagines and evaluates', async () => {
+  it('trains a causal expert that reads motion with light distal actions and position noise from the CLI: a two-frame package that acts on the previous frame too, and imagines and evaluates', async () => {
     const out = join(root, 'motion');
     let motion: Act2GoalPolicy | undefined;
     const lines = await cliOutput(async () => {
       const stages = ['--autoencoder-steps', '1', '--joint-steps', '2', '--action-steps', '2'];
-      const variant = ['--causal-expert', '--expert-motion', '--distal-action-weight', '0.1'];
+      const variant = [
+        '--causal-expert',
+        '--expert-motion',
+        '--distal-action-weight',
+        '0.1',
+        '--position-noise',
+        '0.02',
+      ];
       const checkpoint = ['--checkpoint', join(root, 'motion.safetensors')];
       const free = '--expert-without-world-model';
       expect(await main([...trainCommand(out), ...stages, ...variant, free, ...checkpoint])).toBe(0);
