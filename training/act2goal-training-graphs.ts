@@ -3,7 +3,7 @@ import { concat, mseLoss } from '../nn/layers.ts';
 import type { Tensor } from '../nn/tensor.ts';
 import { filled } from '../nn/tensor-data.ts';
 import { ACT2GOAL_TENSORS, type Act2GoalArchitecture } from '../policies/act2goal/act2goal-config.ts';
-import { actionExpertNetwork } from '../policies/act2goal/action-expert.ts';
+import { actionExpertNetwork, remainingFlowTime } from '../policies/act2goal/action-expert.ts';
 import { goalStepsHeadNetwork } from '../policies/act2goal/goal-steps-head.ts';
 import { decodeLatent, encodeImage, estimatePositions } from '../policies/act2goal/image-autoencoder.ts';
 import { msthActionCount, msthFrameCount } from '../policies/act2goal/msth.ts';
@@ -43,21 +43,27 @@ export const GOAL_STEPS_LOSS_WEIGHT = 0.1;
  * L_a: the squared error of the action velocity (float32 [B, P + M, A]) against its target, each of
  * the M distal actions weighted `distalWeight` against a proximal one's 1, divided by the weights'
  * sum: weight 1 is the plain mean, weight 0 the proximal actions' mean alone (their loss then keeps
- * the scale it has without distal actions).
+ * the scale it has without distal actions). For an x-predicting expert (`expertPredictsActions`) each
+ * row's error is scaled by its 1 − τ (`flowTime` float32 [B]), which makes it the error of the
+ * predicted clean actions: x_τ + (1 − τ)·v is â for the prediction and the data for the target.
  */
 export function msthActionLoss(
   velocity: Tensor,
   target: Tensor,
+  flowTime: Tensor,
   arch: Act2GoalArchitecture,
   distalWeight: number,
 ): Tensor {
   const { proximalSteps, distalCount } = arch.msth;
-  if (distalWeight === 1 || distalCount === 0) return mseLoss(velocity, target);
+  const velocityError = velocity.sub(target);
+  const error = arch.expertPredictsActions
+    ? velocityError.mul(remainingFlowTime(flowTime))
+    : velocityError;
+  if (distalWeight === 1 || distalCount === 0) return error.mul(error).mean();
   const actions = proximalSteps + distalCount;
   const scale = actions / (proximalSteps + distalCount * distalWeight);
   const weights = filled('float32', [1, actions, 1], scale);
   (weights.data as Float32Array).fill(distalWeight * scale, proximalSteps);
-  const error = velocity.sub(target);
   return error.mul(error).mul(velocity.b.constant(weights, 'action_loss_weights')).mean();
 }
 
@@ -146,13 +152,14 @@ export function buildDynamicsTrainingGraph(
   // to act without the imagination: the free pass of world-model guidance at plan time
   const keep = b.input(names.contextKeep, [batch]).unsqueeze([1, 2]);
   const context = (h: typeof current) => cleanRows(h).mul(keep);
+  const actionFlowTime = b.input(names.actionFlowTime, [batch]);
   const actionVelocity = actionExpertNetwork(
     {
       currentLatent: current,
       goalLatent: goal,
       hiddenStates: readsContext ? hiddenStates.map(context) : undefined,
       proprio,
-      flowTime: b.input(names.actionFlowTime, [batch]),
+      flowTime: actionFlowTime,
       noisyActions: b.input(ACT2GOAL_TENSORS.actionExpert.noisyActions, [batch, actions, arch.actionDim]),
       futureLatents: clean,
       previousLatent: previousLatentInput(b, arch, batch),
@@ -162,6 +169,7 @@ export function buildDynamicsTrainingGraph(
   const actionLoss = msthActionLoss(
     actionVelocity,
     b.input(names.actionTarget, [batch, actions, arch.actionDim]),
+    actionFlowTime,
     arch,
     distalActionWeight,
   );
@@ -198,12 +206,13 @@ export function buildActionExpertTrainingGraph(
   const wm = ACT2GOAL_TENSORS.worldModel;
   const names = ACT2GOAL_TRAINING_TENSORS;
   const actions = msthActionCount(arch.msth);
+  const flowTime = b.input(names.actionFlowTime, [batch]);
   const velocity = actionExpertNetwork(
     {
       currentLatent: b.input(wm.currentLatent, [batch, arch.latentDim]),
       goalLatent: b.input(wm.goalLatent, [batch, arch.latentDim]),
       proprio: b.input(wm.proprio, [batch, arch.proprioDim]),
-      flowTime: b.input(names.actionFlowTime, [batch]),
+      flowTime,
       noisyActions: b.input(ACT2GOAL_TENSORS.actionExpert.noisyActions, [batch, actions, arch.actionDim]),
       futureLatents: arch.expertReadsPlanPositions
         ? b.input(names.cleanLatents, [batch, msthFrameCount(arch.msth), arch.latentDim])
@@ -213,7 +222,7 @@ export function buildActionExpertTrainingGraph(
     arch,
   );
   const target = b.input(names.actionTarget, [batch, actions, arch.actionDim]);
-  b.output(names.loss, msthActionLoss(velocity, target, arch, distalActionWeight));
+  b.output(names.loss, msthActionLoss(velocity, target, flowTime, arch, distalActionWeight));
   return b.build();
 }
 

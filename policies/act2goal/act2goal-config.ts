@@ -61,6 +61,13 @@ export interface Act2GoalArchitecture {
    */
   expertReadsMotion?: boolean;
   /**
+   * true: the action expert's head predicts the clean actions â (x-prediction, as EDM's denoiser at high
+   * noise) and the velocity is v = (â − x_τ)/(1 − τ), so the network need not carry the noise through
+   * to its output; L_a is then the error of â, (1 − τ)² × the velocity's. Absent means false (the head
+   * predicts v).
+   */
+  expertPredictsActions?: boolean;
+  /**
    * true: the world model also gets the expert's object tokens (from the position estimates of z_t
    * and z_g) after proprio. Absent means false.
    */

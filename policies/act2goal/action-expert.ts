@@ -45,7 +45,8 @@ export interface ActionExpertInputs {
  * blocks only with such tokens (BENCHMARKS.md), and the imagined frames do not replace them.
  * With `isolateDistalActions`, the distal action tokens are read by none of the others; with
  * `causalExpert`, each token reads only itself and the tokens before it. With `expertReadsMotion`
- * each object token also carries the object's motion since the previous frame.
+ * each object token also carries the object's motion since the previous frame. With
+ * `expertPredictsActions` the head predicts the clean actions and the output is the velocity they imply.
  */
 export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalArchitecture): Tensor {
   if (inputs.hiddenStates !== undefined && inputs.hiddenStates.length !== arch.layers) {
@@ -87,8 +88,28 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
       x = transformerBlock(x, `block${layer}`, { heads, context, mask });
     }
     const actionTokens = layerNorm(x, 'ln_f').slice([conditionTokens], [conditionTokens + actions], [1]);
-    return linear(actionTokens, 'head', arch.actionDim, { init });
+    const head = linear(actionTokens, 'head', arch.actionDim, { init });
+    return arch.expertPredictsActions
+      ? head.sub(inputs.noisyActions).div(remainingFlowTime(inputs.flowTime))
+      : head;
   });
+}
+
+/** Smallest 1 − τ an x-predicting expert divides by (π0's 'noisy' draw stops at τ = 0.999). */
+const MIN_REMAINING_FLOW_TIME = 1e-3;
+
+/**
+ * 1 − τ of each row as float32 [B, 1, 1], at least {@link MIN_REMAINING_FLOW_TIME}: the flow time left
+ * to the data, by which an x-predicting expert (`expertPredictsActions`) turns its predicted actions â
+ * into the velocity (â − x_τ)/(1 − τ), and which scales its L_a back to â's error.
+ */
+export function remainingFlowTime(flowTime: Tensor): Tensor {
+  return flowTime
+    .neg()
+    .add(1 - MIN_REMAINING_FLOW_TIME)
+    .relu()
+    .add(MIN_REMAINING_FLOW_TIME)
+    .reshape([-1, 1, 1]);
 }
 
 /**

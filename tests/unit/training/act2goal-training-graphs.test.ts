@@ -221,6 +221,29 @@ describe('Act2Goal training graphs', () => {
     expect(loss).toBeCloseTo(sum / target.length, 5);
   });
 
+  it('trains an x-predicting expert on the error of its clean actions x_τ + (1 − τ)·v against the data', async () => {
+    const free = { ...arch, expertSeesWorldModel: false, expertPredictsActions: true };
+    const feeds = stageFeeds();
+    const model = buildActionExpertTrainingGraph(free, batch, 0);
+    const inputs = model.graph.inputs.filter((v) => !model.params.has(v.name)).map((v) => v.name);
+    const run = await runModel(
+      model,
+      Object.fromEntries(inputs.map((n) => [n, feeds[n as keyof typeof feeds]])),
+    );
+    const velocity = await exportedExpertVelocity(free, model, feeds);
+    const noisy = feeds.noisy_actions.data;
+    const target = feeds.action_target.data;
+    const taus = feeds.action_flow_time.data;
+    let sum = 0;
+    for (let i = 0; i < target.length; i++) {
+      const remaining = 1 - Number(taus[Math.floor(i / (actions * arch.actionDim))]);
+      const predicted = Number(noisy[i]) + remaining * Number(velocity[i]);
+      const data = Number(noisy[i]) + remaining * Number(target[i]);
+      sum += (predicted - data) ** 2;
+    }
+    expect(Number(run.loss.data[0])).toBeCloseTo(sum / target.length, 5);
+  });
+
   it('weighs each distal action’s squared error by the distal weight against a proximal action’s 1', async () => {
     const free = { ...arch, expertSeesWorldModel: false };
     const feeds = stageFeeds();

@@ -510,7 +510,7 @@ describe('goalserve train act2goal (tiny model)', () => {
       await free.release();
     }
   });
-  it('trains a causal expert that reads motion with light distal actions and position noise from the CLI: a two-frame package that acts on the previous frame too, and imagines and evaluates', async () => {
+  it('trains a causal, x-predicting expert that reads motion with light distal actions and position noise from the CLI: a two-frame package that acts on the previous frame too, and imagines and evaluates', async () => {
     const out = join(root, 'motion');
     let motion: Act2GoalPolicy | undefined;
     const lines = await cliOutput(async () => {
@@ -518,6 +518,7 @@ describe('goalserve train act2goal (tiny model)', () => {
       const variant = [
         '--causal-expert',
         '--expert-motion',
+        '--expert-predicts-actions',
         '--distal-action-weight',
         '0.1',
         '--position-noise',
@@ -528,7 +529,11 @@ describe('goalserve train act2goal (tiny model)', () => {
       expect(await main([...trainCommand(out), ...stages, ...variant, free, ...checkpoint])).toBe(0);
       const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
       expect(manifest.window).toBe(2);
-      expect(manifest.act2goal.architecture).toMatchObject({ causalExpert: true, expertReadsMotion: true });
+      expect(manifest.act2goal.architecture).toMatchObject({
+        causalExpert: true,
+        expertReadsMotion: true,
+        expertPredictsActions: true,
+      });
       motion = await Act2GoalPolicy.load(out);
       // the CLI trains the default architecture (Z = 32), not the tiny one
       const z = motion.embedDim;

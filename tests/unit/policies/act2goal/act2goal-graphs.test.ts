@@ -213,6 +213,37 @@ describe('act2goal action expert graph', () => {
     expect(maxAbs(moved.slice(0, width), base.slice(0, width))).toBeGreaterThan(1e-6);
   });
 
+  it('turns the clean actions an x-predicting head outputs into the velocity (â − x_τ)/(1 − τ)', async () => {
+    const feeds = actionExpertFeeds(batch, 20);
+    // a head with zero weights predicts its bias for every action, whatever the tokens hold
+    const bias = [0.3, -0.6];
+    const withConstantHead = (model: ReturnType<typeof buildActionExpertGraph>) => {
+      model.params.set(
+        'action_expert.head.weight',
+        tensorOf(model.params.get('action_expert.head.weight')!.dims, () => 0),
+      );
+      model.params.set(
+        'action_expert.head.bias',
+        tensorOf([arch.actionDim], (k) => bias[k]),
+      );
+      return model;
+    };
+    const predicting = withConstantHead(buildActionExpertGraph({ ...arch, expertPredictsActions: true }));
+    const velocity = (await runModel(predicting, feeds))[ae.velocity].data as Float32Array;
+    const noisy = feeds[ae.noisyActions].data as Float32Array;
+    const taus = feeds[ae.flowTime].data as Float32Array;
+    const rowSize = actions * arch.actionDim;
+    velocity.forEach((v, i) => {
+      const tau = taus[Math.floor(i / rowSize)];
+      expect(v).toBeCloseTo((bias[i % arch.actionDim] - noisy[i]) / (1 - tau), 5);
+    });
+    // the default head's output is the velocity itself
+    const plain = (await runModel(withConstantHead(buildActionExpertGraph(arch)), feeds))[ae.velocity];
+    (plain.data as Float32Array).forEach((v, i) => {
+      expect(v).toBeCloseTo(bias[i % arch.actionDim], 6);
+    });
+  });
+
   it('reads the imagined futures only through their position estimates when reading plan positions', async () => {
     const wide = { ...arch, latentDim: 8, expertReadsPlanPositions: true };
     await expectReadThroughPositionHead(wide, ae.futureLatents, [1, frames, wide.latentDim], 1);
