@@ -56,9 +56,7 @@ export function msthActionLoss(
 ): Tensor {
   const { proximalSteps, distalCount } = arch.msth;
   const velocityError = velocity.sub(target);
-  const error = arch.expertPredictsActions
-    ? velocityError.mul(remainingFlowTime(flowTime))
-    : velocityError;
+  const error = arch.expertPredictsActions ? velocityError.mul(remainingFlowTime(flowTime)) : velocityError;
   if (distalWeight === 1 || distalCount === 0) return error.mul(error).mean();
   const actions = proximalSteps + distalCount;
   const scale = actions / (proximalSteps + distalCount * distalWeight);
