@@ -4,6 +4,7 @@ import { validateSamplerOptions } from '../policies/sampling/sampler-options.ts'
 import { SAMPLER_NAMES } from '../policies/sampling/samplers.ts';
 import { evaluateImagination, type ImaginationResult } from '../training/evaluate-imagination.ts';
 import { evaluatePolicy } from '../training/evaluate-policy.ts';
+import { loadPositionOverride } from '../training/true-positions.ts';
 import { createFilmStrip } from './film-strip.ts';
 import {
   parseCommandOptions,
@@ -18,10 +19,11 @@ import { UsageError } from './usage-error.ts';
 
 /**
  * `goalserve eval --model PKG --task T --episodes N --seed S [--json] [--sampler --steps --guidance
- * --world-model-steps --min-goal-steps --actions-per-chunk --intra-op-threads --strip F.png]`:
+ * --world-model-steps --min-goal-steps --actions-per-chunk --intra-op-threads --strip F.png --true-positions]`:
  * closed-loop success and chunk latency in the simulator, for a package of any family (Act2Goal: --steps are the action
  * expert's Euler steps). `--imagination` (Act2Goal) scores imagined frames against the scripted
- * expert's instead, planning from every actions-per-chunk-th expert frame.
+ * expert's instead, planning from every actions-per-chunk-th expert frame. `--true-positions` (a
+ * diagnostic) makes the policy read the simulator's positions instead of its encoder's estimates.
  */
 export async function runEval(args: string[]): Promise<number> {
   const o = parseCommandOptions('eval', args, {
@@ -38,6 +40,7 @@ export async function runEval(args: string[]): Promise<number> {
     'intra-op-threads': { type: 'string' },
     strip: { type: 'string' },
     imagination: { type: 'boolean', default: false },
+    'true-positions': { type: 'boolean', default: false },
   });
   const model = readRequiredOption('model', o.model);
   const task = readTaskOption(o.task);
@@ -86,6 +89,7 @@ export async function runEval(args: string[]): Promise<number> {
       seed,
       sampler,
       actionsPerChunk,
+      truePositions: o['true-positions'] ? await loadPositionOverride(model, policy.manifest) : undefined,
       onFirstEpisodeFrame: strip?.add,
     });
     if (strip !== undefined && o.strip !== undefined) await strip.write(o.strip);

@@ -4,6 +4,8 @@ import type { ChunkPolicy } from '../policies/chunk-policy.ts';
 import { createRobotPlanner } from '../policies/robot-planner.ts';
 import type { SamplerOptions } from '../policies/sampling/sampler-options.ts';
 import { createTabletopEnv } from '../sim/tabletop-env.ts';
+import type { WorldState } from '../sim/world.ts';
+import { type PositionOverride, withTruePositions } from './true-positions.ts';
 
 /** How to evaluate: episode i uses layout seed `seed + i` and sampler seed derived from it. */
 export interface EvaluationOptions {
@@ -13,6 +15,11 @@ export interface EvaluationOptions {
   sampler: SamplerOptions;
   /** Actions executed from each chunk before re-planning (≤ chunk length). */
   actionsPerChunk: number;
+  /**
+   * Perfect perception (a diagnostic): every frame the policy encodes is made to read the simulator's
+   * positions in it through this override (see training/true-positions.ts).
+   */
+  truePositions?: PositionOverride;
   /** Called with every frame of episode 0 (uint8 [S, S, 3]) and its goal, e.g. to draw a strip. */
   onFirstEpisodeFrame?: (frame: Uint8Array, goal: Uint8Array) => void;
 }
@@ -43,6 +50,10 @@ export async function evaluatePolicy(
   options: EvaluationOptions,
 ): Promise<EvaluationResult> {
   const env = createTabletopEnv(options.task, { imageSize: policy.manifest.image.size });
+  const shown = new WeakMap<Uint8Array, WorldState>();
+  const acting = options.truePositions
+    ? withTruePositions(policy, options.truePositions, (frame) => shown.get(frame))
+    : policy;
   const latencies: number[] = [];
   let encodeMs = 0;
   let denoiseMs = 0;
@@ -51,7 +62,8 @@ export async function evaluatePolicy(
   for (let i = 0; i < options.episodes; i++) {
     const seed = options.seed + i;
     const { observation, goal } = env.reset(seed);
-    const planner = createRobotPlanner(policy, options.sampler, seed);
+    shown.set(goal.frame, goal.state).set(observation.frame, env.state());
+    const planner = createRobotPlanner(acting, options.sampler, seed);
     await planner.setGoal(goal.frame);
     planner.observe(observation.frame, observation.proprio);
     if (i === 0) options.onFirstEpisodeFrame?.(observation.frame, goal.frame);
@@ -67,6 +79,7 @@ export async function evaluatePolicy(
       const dim = policy.manifest.action.dim;
       for (let k = 0; k < options.actionsPerChunk && !done; k++) {
         const result = env.step(chunk.actions.subarray(k * dim, (k + 1) * dim));
+        shown.set(result.observation.frame, env.state());
         planner.observe(result.observation.frame, result.observation.proprio);
         if (i === 0) options.onFirstEpisodeFrame?.(result.observation.frame, goal.frame);
         ({ done, success, step: steps } = result);
