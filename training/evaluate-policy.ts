@@ -50,7 +50,11 @@ export async function evaluatePolicy(
   options: EvaluationOptions,
 ): Promise<EvaluationResult> {
   const env = createTabletopEnv(options.task, { imageSize: policy.manifest.image.size });
+  // the state each frame shows, kept only where the policy reads true positions
   const shown = new WeakMap<Uint8Array, WorldState>();
+  const remember = (frame: Uint8Array, state: () => WorldState) => {
+    if (options.truePositions) shown.set(frame, state());
+  };
   const acting = options.truePositions
     ? withTruePositions(policy, options.truePositions, (frame) => shown.get(frame))
     : policy;
@@ -62,7 +66,8 @@ export async function evaluatePolicy(
   for (let i = 0; i < options.episodes; i++) {
     const seed = options.seed + i;
     const { observation, goal } = env.reset(seed);
-    shown.set(goal.frame, goal.state).set(observation.frame, env.state());
+    remember(goal.frame, () => goal.state);
+    remember(observation.frame, () => env.state());
     const planner = createRobotPlanner(acting, options.sampler, seed);
     await planner.setGoal(goal.frame);
     planner.observe(observation.frame, observation.proprio);
@@ -79,7 +84,7 @@ export async function evaluatePolicy(
       const dim = policy.manifest.action.dim;
       for (let k = 0; k < options.actionsPerChunk && !done; k++) {
         const result = env.step(chunk.actions.subarray(k * dim, (k + 1) * dim));
-        shown.set(result.observation.frame, env.state());
+        remember(result.observation.frame, () => env.state());
         planner.observe(result.observation.frame, result.observation.proprio);
         if (i === 0) options.onFirstEpisodeFrame?.(result.observation.frame, goal.frame);
         ({ done, success, step: steps } = result);
