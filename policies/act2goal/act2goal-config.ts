@@ -68,6 +68,12 @@ export interface Act2GoalArchitecture {
    */
   expertPredictsActions?: boolean;
   /**
+   * true: the action expert also reads one scene token per frame, every object's position estimates
+   * together (the goal's, z_{t−1}'s where it reads motion, and z_t's), as BESO's goal and state tokens
+   * beside its object tokens. Absent means false.
+   */
+  expertSceneTokens?: boolean;
+  /**
    * true: the world model also gets the expert's object tokens (from the position estimates of z_t
    * and z_g) after proprio. Absent means false.
    */

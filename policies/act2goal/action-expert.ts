@@ -10,7 +10,7 @@ import { endpointPositions } from './object-tokens.ts';
 import { scalarToken } from './scalar-token.ts';
 import { TOKEN_INIT, transformerBlock } from './transformer-block.ts';
 
-/** Tokens before the object tokens: τ, proprio. */
+/** Tokens before the scene and object tokens: τ, proprio. */
 const LEADING_TOKENS = 2;
 
 /** Inputs of the action expert's velocity network. */
@@ -47,6 +47,8 @@ export interface ActionExpertInputs {
  * `causalExpert`, each token reads only itself and the tokens before it. With `expertReadsMotion`
  * each object token also carries the object's motion since the previous frame. With
  * `expertPredictsActions` the head predicts the clean actions and the output is the velocity they imply.
+ * With `expertSceneTokens`, scene tokens follow proprio, as BESO's goal and state tokens: one shared
+ * projection of every object's position estimates per frame, the goal's, z_{t−1}'s (when read) and z_t's.
  */
 export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalArchitecture): Tensor {
   if (inputs.hiddenStates !== undefined && inputs.hiddenStates.length !== arch.layers) {
@@ -62,16 +64,21 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
   const init = TOKEN_INIT;
   const frames = arch.expertReadsPlanPositions ? msthFrameCount(arch.msth) : 0;
   const { now, goal } = endpointPositions(inputs.currentLatent, inputs.goalLatent, arch);
-  const features = arch.expertReadsMotion
-    ? concat([objectTokenFeatures(now, goal, objects), motionFeatures(inputs, now, arch)], 2)
+  const before = arch.expertReadsMotion ? previousPositions(inputs, arch) : undefined;
+  const features = before
+    ? concat([objectTokenFeatures(now, goal, objects), now.sub(before).reshape([-1, objects, 2])], 2)
     : objectTokenFeatures(now, goal, objects);
+  const scenes = arch.expertSceneTokens
+    ? concat([goal, ...(before ? [before] : []), now].map((positions) => positions.unsqueeze([1])), 1)
+    : undefined;
   const plan = frames > 0 ? planPositionFeatures(inputs, now, arch) : undefined;
-  const conditionTokens = LEADING_TOKENS + objects + frames;
+  const conditionTokens = LEADING_TOKENS + (scenes?.dim(1) ?? 0) + objects + frames;
   return b.scope('action_expert', () => {
     const tokens = concat(
       [
         scalarToken(inputs.flowTime, 'time_embed', d),
         linear(inputs.proprio.unsqueeze([1]), 'proprio_embed', d, { init }),
+        ...(scenes ? [linear(scenes, 'scene_embed', d, { init })] : []),
         linear(features, 'object_embed', d, { init }),
         ...(plan ? [linear(plan, 'plan_embed', d, { init })] : []),
         linear(inputs.noisyActions, 'action_embed', d, { init }),
@@ -112,15 +119,12 @@ export function remainingFlowTime(flowTime: Tensor): Tensor {
     .reshape([-1, 1, 1]);
 }
 
-/**
- * Each object's motion since the previous frame: its position estimate in z_t (`now` float32
- * [B, positionDim]) minus that in z_{t−1} → float32 [B, positionDim/2, 2].
- */
-function motionFeatures(inputs: ActionExpertInputs, now: Tensor, arch: Act2GoalArchitecture): Tensor {
+/** The position estimates of z_{t−1} → float32 [B, positionDim]. */
+function previousPositions(inputs: ActionExpertInputs, arch: Act2GoalArchitecture): Tensor {
   if (inputs.previousLatent === undefined) {
     throw new PolicyError('MODEL_IO_MISMATCH', 'action expert: expertReadsMotion needs the previous latent');
   }
-  return now.sub(estimatePositions(inputs.previousLatent, arch)).reshape([-1, arch.positionDim / 2, 2]);
+  return estimatePositions(inputs.previousLatent, arch);
 }
 
 /**

@@ -510,7 +510,7 @@ describe('goalserve train act2goal (tiny model)', () => {
       await free.release();
     }
   });
-  it('trains a causal, x-predicting expert that reads motion with light distal actions and position noise from the CLI: a two-frame package that acts on the previous frame too, and imagines and evaluates', async () => {
+  it('trains a causal, x-predicting expert that reads motion and scene tokens with light distal actions and position noise from the CLI: a two-frame package that acts on the previous frame too, and imagines and evaluates', async () => {
     const out = join(root, 'motion');
     let motion: Act2GoalPolicy | undefined;
     const lines = await cliOutput(async () => {
@@ -519,6 +519,7 @@ describe('goalserve train act2goal (tiny model)', () => {
         '--causal-expert',
         '--expert-motion',
         '--expert-predicts-actions',
+        '--expert-scene-tokens',
         '--distal-action-weight',
         '0.1',
         '--position-noise',
@@ -533,6 +534,7 @@ describe('goalserve train act2goal (tiny model)', () => {
         causalExpert: true,
         expertReadsMotion: true,
         expertPredictsActions: true,
+        expertSceneTokens: true,
       });
       motion = await Act2GoalPolicy.load(out);
       // the CLI trains the default architecture (Z = 32), not the tiny one

@@ -254,6 +254,30 @@ describe('act2goal action expert graph', () => {
     await expectReadThroughPositionHead(wide, ae.previousLatent, [1, wide.latentDim], 0);
   });
 
+  it('reads every frame through its scene token where the object tokens are blind', async () => {
+    // object_embed's weight zeroed: the object tokens (motion included) are constants, so the latents
+    // reach the velocity only through the scene tokens, when there are any
+    const motion = { ...arch, expertReadsMotion: true };
+    const feeds = { ...actionExpertFeeds(1, 20), [ae.previousLatent]: randomTensor([1, arch.latentDim], 25) };
+    for (const sceneTokens of [true, false]) {
+      const model = buildActionExpertGraph({ ...motion, expertSceneTokens: sceneTokens });
+      const weight = model.params.get('action_expert.object_embed.weight')!;
+      model.params.set('action_expert.object_embed.weight', tensorOf(weight.dims, () => 0));
+      const base = await runModel(model, feeds);
+      for (const name of [ae.currentLatent, ae.goalLatent, ae.previousLatent]) {
+        const moved = await runModel(model, { ...feeds, [name]: randomTensor([1, arch.latentDim], 99) });
+        const change = maxAbsDifference(base[ae.velocity], moved[ae.velocity]);
+        if (sceneTokens) expect(change).toBeGreaterThan(1e-6);
+        else expect(change).toBe(0);
+      }
+    }
+  });
+
+  it('reads the previous latent only through its position estimates in scene tokens too', async () => {
+    const wide = { ...arch, latentDim: 8, expertReadsMotion: true, expertSceneTokens: true };
+    await expectReadThroughPositionHead(wide, ae.previousLatent, [1, wide.latentDim], 0);
+  });
+
   it('reads the current and goal latents (their object tokens)', async () => {
     const model = buildActionExpertGraph(arch);
     const feeds = actionExpertFeeds(1, 20);
