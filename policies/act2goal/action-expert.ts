@@ -69,7 +69,10 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
     ? concat([objectTokenFeatures(now, goal, objects), now.sub(before).reshape([-1, objects, 2])], 2)
     : objectTokenFeatures(now, goal, objects);
   const scenes = arch.expertSceneTokens
-    ? concat([goal, ...(before ? [before] : []), now].map((positions) => positions.unsqueeze([1])), 1)
+    ? concat(
+        [goal, ...(before ? [before] : []), now].map((positions) => positions.unsqueeze([1])),
+        1,
+      )
     : undefined;
   const plan = frames > 0 ? planPositionFeatures(inputs, now, arch) : undefined;
   const conditionTokens = LEADING_TOKENS + (scenes?.dim(1) ?? 0) + objects + frames;

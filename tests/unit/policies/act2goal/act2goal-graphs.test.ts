@@ -262,7 +262,10 @@ describe('act2goal action expert graph', () => {
     for (const sceneTokens of [true, false]) {
       const model = buildActionExpertGraph({ ...motion, expertSceneTokens: sceneTokens });
       const weight = model.params.get('action_expert.object_embed.weight')!;
-      model.params.set('action_expert.object_embed.weight', tensorOf(weight.dims, () => 0));
+      model.params.set(
+        'action_expert.object_embed.weight',
+        tensorOf(weight.dims, () => 0),
+      );
       const base = await runModel(model, feeds);
       for (const name of [ae.currentLatent, ae.goalLatent, ae.previousLatent]) {
         const moved = await runModel(model, { ...feeds, [name]: randomTensor([1, arch.latentDim], 99) });
