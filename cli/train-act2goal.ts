@@ -12,7 +12,7 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
 /**
  * `goalserve train act2goal --data DIR… --out PKG [--autoencoder-steps --joint-steps --action-steps
  * --batch --seed --lr --checkpoint --goal-steps predicted|K --no-distal --isolate-distal-actions --causal-expert --expert-motion
- * --expert-without-world-model --expert-predicts-actions --expert-scene-tokens
+ * --expert-without-world-model --expert-predicts-actions --expert-scene-tokens --expert-extra-blocks N
  * --plan-positions --world-model-object-tokens --context-dropout P --joint-context-dropout P --guidance λ
  * --min-goal-steps N
  * --imagine-at-plan-k --action-flow-time uniform|noisy --jpeg-share S --jpeg-latent-share S --coverage-share S
@@ -27,6 +27,7 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
  * `--expert-predicts-actions` (the expert's head predicts the clean actions, x-prediction, and the
  * velocity follows from them), `--expert-scene-tokens` (the expert also reads one token per frame with
  * every object's position estimates, the goal's, the previous frame's and the current one's, as BESO),
+ * `--expert-extra-blocks N` (default 0: N self-attention blocks after the expert's cross-attending ones),
  * `--plan-positions` (the expert also reads one token per imagined frame, from its position
  * estimates), `--world-model-object-tokens`, and `--context-dropout P` (stage 2 zeroes the expert's
  * context for a share P of samples; `--joint-context-dropout P` does so in stage 1) with `--guidance λ`,
@@ -59,6 +60,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       'expert-without-world-model': { type: 'boolean', default: false },
       'expert-predicts-actions': { type: 'boolean', default: false },
       'expert-scene-tokens': { type: 'boolean', default: false },
+      'expert-extra-blocks': { type: 'string' },
       'plan-positions': { type: 'boolean', default: false },
       'world-model-object-tokens': { type: 'boolean', default: false },
       'context-dropout': { type: 'string' },
@@ -92,6 +94,11 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
     rawGoalSteps === undefined || rawGoalSteps === 'predicted'
       ? 'predicted'
       : readIntegerOption('goal-steps', rawGoalSteps, { min: 1, max: maxGoalSteps });
+  const extraBlocks = readIntegerOption('expert-extra-blocks', values['expert-extra-blocks'], {
+    min: 0,
+    max: 16,
+    fallback: 0,
+  });
   const progress = createStageProgress('train act2goal', steps);
   const manifest = await runInterruptible((signal) =>
     trainAct2Goal({
@@ -105,6 +112,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
         ...(values['expert-without-world-model'] ? { expertSeesWorldModel: false } : {}),
         ...(values['expert-predicts-actions'] ? { expertPredictsActions: true } : {}),
         ...(values['expert-scene-tokens'] ? { expertSceneTokens: true } : {}),
+        ...(extraBlocks > 0 ? { expertExtraBlocks: extraBlocks } : {}),
         ...(values['plan-positions'] ? { expertReadsPlanPositions: true } : {}),
         ...(values['world-model-object-tokens'] ? { worldModelObjectTokens: true } : {}),
       },

@@ -74,6 +74,11 @@ export interface Act2GoalArchitecture {
    */
   expertSceneTokens?: boolean;
   /**
+   * Blocks the action expert has after its L cross-attending ones, each self-attention and MLP only
+   * (BESO's GPT has four blocks to the expert's three). Absent means 0.
+   */
+  expertExtraBlocks?: number;
+  /**
    * true: the world model also gets the expert's object tokens (from the position estimates of z_t
    * and z_g) after proprio. Absent means false.
    */

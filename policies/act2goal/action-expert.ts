@@ -47,7 +47,7 @@ export interface ActionExpertInputs {
  * `causalExpert`, each token reads only itself and the tokens before it. With `expertReadsMotion`
  * each object token also carries the object's motion since the previous frame. With
  * `expertPredictsActions` the head predicts the clean actions and the output is the velocity they imply.
- * With `expertSceneTokens`, scene tokens follow proprio, as BESO's goal and state tokens: one shared
+ * `expertExtraBlocks` more blocks follow the L, self-attention only. With `expertSceneTokens`, scene tokens follow proprio, as BESO's goal and state tokens: one shared
  * projection of every object's position estimates per frame, the goal's, z_{t−1}'s (when read) and z_t's.
  */
 export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalArchitecture): Tensor {
@@ -96,6 +96,9 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
       const context =
         hidden === undefined ? { zeroWidth: arch.worldModel.width } : seesWorldModel ? hidden : hidden.mul(0);
       x = transformerBlock(x, `block${layer}`, { heads, context, mask });
+    }
+    for (let layer = arch.layers; layer < arch.layers + (arch.expertExtraBlocks ?? 0); layer++) {
+      x = transformerBlock(x, `block${layer}`, { heads, mask });
     }
     const actionTokens = layerNorm(x, 'ln_f').slice([conditionTokens], [conditionTokens + actions], [1]);
     const head = linear(actionTokens, 'head', arch.actionDim, { init });

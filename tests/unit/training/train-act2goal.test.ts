@@ -510,7 +510,7 @@ describe('goalserve train act2goal (tiny model)', () => {
       await free.release();
     }
   });
-  it('trains a causal, x-predicting expert that reads motion and scene tokens with light distal actions and position noise from the CLI: a two-frame package that acts on the previous frame too, and imagines and evaluates', async () => {
+  it('trains a causal, x-predicting expert that reads motion and scene tokens through an extra block with light distal actions and position noise from the CLI: a two-frame package that acts on the previous frame too, and imagines and evaluates', async () => {
     const out = join(root, 'motion');
     let motion: Act2GoalPolicy | undefined;
     const lines = await cliOutput(async () => {
@@ -520,6 +520,8 @@ describe('goalserve train act2goal (tiny model)', () => {
         '--expert-motion',
         '--expert-predicts-actions',
         '--expert-scene-tokens',
+        '--expert-extra-blocks',
+        '1',
         '--distal-action-weight',
         '0.1',
         '--position-noise',
@@ -535,6 +537,7 @@ describe('goalserve train act2goal (tiny model)', () => {
         expertReadsMotion: true,
         expertPredictsActions: true,
         expertSceneTokens: true,
+        expertExtraBlocks: 1,
       });
       motion = await Act2GoalPolicy.load(out);
       // the CLI trains the default architecture (Z = 32), not the tiny one

@@ -281,6 +281,32 @@ describe('act2goal action expert graph', () => {
     await expectReadThroughPositionHead(wide, ae.previousLatent, [1, wide.latentDim], 0);
   });
 
+  it('adds extra blocks that self-attend only and are the identity with zero output projections', async () => {
+    const plain = buildActionExpertGraph(arch);
+    const deeper = buildActionExpertGraph({ ...arch, expertExtraBlocks: 1 });
+    const extra = `action_expert.block${arch.layers}`;
+    const extraNames = [...deeper.params.keys()].filter((name) => name.startsWith(`${extra}.`));
+    expect(extraNames.some((name) => name.includes('cross'))).toBe(false);
+    expect(extraNames).toContain(`${extra}.self_attn.q.weight`);
+    for (const [name, value] of plain.params) deeper.params.set(name, value);
+    const feeds = actionExpertFeeds(batch, 30);
+    const base = await runModel(plain, feeds);
+    expect(maxAbsDifference(base[ae.velocity], (await runModel(deeper, feeds))[ae.velocity])).toBeGreaterThan(
+      1e-6,
+    );
+    // a pre-LN block adds its attention's and its MLP's output projections to the residual stream
+    for (const name of ['self_attn.proj.weight', 'self_attn.proj.bias', 'proj.weight', 'proj.bias']) {
+      const zeroed = deeper.params.get(`${extra}.${name}`)!;
+      deeper.params.set(
+        `${extra}.${name}`,
+        tensorOf(zeroed.dims, () => 0),
+      );
+    }
+    expect(maxAbsDifference(base[ae.velocity], (await runModel(deeper, feeds))[ae.velocity])).toBeLessThan(
+      1e-6,
+    );
+  });
+
   it('reads the current and goal latents (their object tokens)', async () => {
     const model = buildActionExpertGraph(arch);
     const feeds = actionExpertFeeds(1, 20);
