@@ -47,8 +47,9 @@ export interface ActionExpertInputs {
  * `causalExpert`, each token reads only itself and the tokens before it. With `expertReadsMotion`
  * each object token also carries the object's motion since the previous frame. With
  * `expertPredictsActions` the head predicts the clean actions and the output is the velocity they imply.
- * `expertExtraBlocks` more blocks follow the L, self-attention only. With `expertSceneTokens`, scene tokens follow proprio, as BESO's goal and state tokens: one shared
- * projection of every object's position estimates per frame, the goal's, z_{t−1}'s (when read) and z_t's.
+ * `expertExtraBlocks` more blocks follow the L, self-attention only. With `expertSceneTokens`, scene
+ * tokens follow proprio, as BESO's goal and state tokens: one shared projection of every object's
+ * position estimates per frame, the goal's, z_{t−1}'s (when read) and z_t's.
  */
 export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalArchitecture): Tensor {
   if (inputs.hiddenStates !== undefined && inputs.hiddenStates.length !== arch.layers) {
