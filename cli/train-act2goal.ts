@@ -12,10 +12,10 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
 /**
  * `goalserve train act2goal --data DIR… --out PKG [--autoencoder-steps --joint-steps --action-steps
  * --batch --seed --lr --checkpoint --goal-steps predicted|K --no-distal --isolate-distal-actions --causal-expert --expert-motion
- * --expert-without-world-model --expert-predicts-actions --expert-scene-tokens --expert-extra-blocks N
+ * --expert-without-world-model --expert-predicts-actions --expert-edm --expert-scene-tokens --expert-extra-blocks N
  * --plan-positions --world-model-object-tokens --context-dropout P --joint-context-dropout P --guidance λ
  * --min-goal-steps N
- * --imagine-at-plan-k --action-flow-time uniform|noisy --jpeg-share S --jpeg-latent-share S --coverage-share S
+ * --imagine-at-plan-k --action-flow-time uniform|noisy|edm --jpeg-share S --jpeg-latent-share S --coverage-share S
  * --coverage-wall-share Q
  * --distal-action-weight W --position-noise S]`.
  * Two ablations: `--no-distal` (M = 0: a fixed-horizon proximal chunk only) and
@@ -25,7 +25,8 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
  * `--causal-expert` (the expert's self-attention is causal, as BESO's denoiser's),
  * `--expert-motion` (the expert also reads the previous frame: each object's motion since then),
  * `--expert-predicts-actions` (the expert's head predicts the clean actions, x-prediction, and the
- * velocity follows from them), `--expert-scene-tokens` (the expert also reads one token per frame with
+ * velocity follows from them), `--expert-edm` (the expert is BESO's EDM-preconditioned denoiser in
+ * flow time; train it with `--action-flow-time edm`), `--expert-scene-tokens` (the expert also reads one token per frame with
  * every object's position estimates, the goal's, the previous frame's and the current one's, as BESO),
  * `--expert-extra-blocks N` (default 0: N self-attention blocks after the expert's cross-attending ones),
  * `--plan-positions` (the expert also reads one token per imagined frame, from its position
@@ -34,7 +35,8 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
  * the package's default world-model guidance.
  * `--min-goal-steps N` (default 1): the smallest predicted K a plan uses. `--imagine-at-plan-k`: stage 2
  * imagines the expert's futures for the K a plan would use instead of the true distance to the goal.
- * `--action-flow-time noisy` draws the action flow's training τ with π0's emphasis on noisy times.
+ * `--action-flow-time noisy` draws the action flow's training τ with π0's emphasis on noisy times,
+ * `edm` at BESO's training noise levels.
  * `--jpeg-share S` (default 0) replaces a share S of stage 0's frames by JPEG copies, as BESO does;
  * `--jpeg-latent-share S` (default 0) gives stages 1–2 the JPEG copies' z_t and z_g for a share S of samples.
  * `--coverage-share S` (default 0) replaces a share S of stage 0's frames by renders of random states
@@ -59,6 +61,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       'expert-motion': { type: 'boolean', default: false },
       'expert-without-world-model': { type: 'boolean', default: false },
       'expert-predicts-actions': { type: 'boolean', default: false },
+      'expert-edm': { type: 'boolean', default: false },
       'expert-scene-tokens': { type: 'boolean', default: false },
       'expert-extra-blocks': { type: 'string' },
       'plan-positions': { type: 'boolean', default: false },
@@ -111,6 +114,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
         ...(values['expert-motion'] ? { expertReadsMotion: true } : {}),
         ...(values['expert-without-world-model'] ? { expertSeesWorldModel: false } : {}),
         ...(values['expert-predicts-actions'] ? { expertPredictsActions: true } : {}),
+        ...(values['expert-edm'] ? { expertEdmPreconditioning: true } : {}),
         ...(values['expert-scene-tokens'] ? { expertSceneTokens: true } : {}),
         ...(extraBlocks > 0 ? { expertExtraBlocks: extraBlocks } : {}),
         ...(values['plan-positions'] ? { expertReadsPlanPositions: true } : {}),

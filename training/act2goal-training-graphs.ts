@@ -3,11 +3,12 @@ import { concat, mseLoss } from '../nn/layers.ts';
 import type { Tensor } from '../nn/tensor.ts';
 import { filled } from '../nn/tensor-data.ts';
 import { ACT2GOAL_TENSORS, type Act2GoalArchitecture } from '../policies/act2goal/act2goal-config.ts';
-import { actionExpertNetwork, remainingFlowTime } from '../policies/act2goal/action-expert.ts';
+import { actionExpertNetwork, edmInputScale, remainingFlowTime } from '../policies/act2goal/action-expert.ts';
 import { goalStepsHeadNetwork } from '../policies/act2goal/goal-steps-head.ts';
 import { decodeLatent, encodeImage, estimatePositions } from '../policies/act2goal/image-autoencoder.ts';
 import { msthActionCount, msthFrameCount } from '../policies/act2goal/msth.ts';
 import { worldModelNetwork } from '../policies/act2goal/world-model.ts';
+import { DEFAULT_SIGMA_DATA } from '../policies/sampling/edm-preconditioning.ts';
 import { PROBED_STATE_DIM, positionEstimateLoss, STATE_PROBE_TENSORS } from './state-probe.ts';
 
 /** Tensor names of the Act2Goal training graphs besides those of the exported graphs. */
@@ -45,7 +46,8 @@ export const GOAL_STEPS_LOSS_WEIGHT = 0.1;
  * sum: weight 1 is the plain mean, weight 0 the proximal actions' mean alone (their loss then keeps
  * the scale it has without distal actions). For an x-predicting expert (`expertPredictsActions`) each
  * row's error is scaled by its 1 − τ (`flowTime` float32 [B]), which makes it the error of the
- * predicted clean actions: x_τ + (1 − τ)·v is â for the prediction and the data for the target.
+ * predicted clean actions: x_τ + (1 − τ)·v is â for the prediction and the data for the target; for
+ * an EDM-preconditioned one (`expertEdmPreconditioning`) by its √R/σ_d, which makes it F's error.
  */
 export function msthActionLoss(
   velocity: Tensor,
@@ -56,7 +58,11 @@ export function msthActionLoss(
 ): Tensor {
   const { proximalSteps, distalCount } = arch.msth;
   const velocityError = velocity.sub(target);
-  const error = arch.expertPredictsActions ? velocityError.mul(remainingFlowTime(flowTime)) : velocityError;
+  const error = arch.expertPredictsActions
+    ? velocityError.mul(remainingFlowTime(flowTime))
+    : arch.expertEdmPreconditioning
+      ? velocityError.mul(edmInputScale(flowTime).div(DEFAULT_SIGMA_DATA))
+      : velocityError;
   if (distalWeight === 1 || distalCount === 0) return error.mul(error).mean();
   const actions = proximalSteps + distalCount;
   const scale = actions / (proximalSteps + distalCount * distalWeight);

@@ -5,7 +5,10 @@ import { BESO_TENSORS, type BesoArchitecture } from '../policies/beso/beso-confi
 import { normalizeFrame } from '../policies/image-normalizer.ts';
 import { scaleActionValue } from '../policies/robot-units.ts';
 import { computeEdmCoefficients } from '../policies/sampling/edm-preconditioning.ts';
-import { createTrainingSigmaSampler } from '../policies/sampling/training-sigma.ts';
+import {
+  BESO_TRAINING_SIGMA_BOUNDS,
+  createTrainingSigmaSampler,
+} from '../policies/sampling/training-sigma.ts';
 import { BESO_TRAINING_TENSORS } from './beso-training-graph.ts';
 import type { EpisodeStore } from './episode-store.ts';
 import { pickHindsightGoal } from './hindsight-goal.ts';
@@ -36,8 +39,7 @@ export interface BesoSampling {
 export const DEFAULT_BESO_SAMPLING: BesoSampling = {
   goalDropout: 0.1,
   finalGoalShare: 0.5,
-  sigmaMin: 0.001,
-  sigmaMax: 80,
+  ...BESO_TRAINING_SIGMA_BOUNDS,
   // ×10 (was 1): an object-centric denoiser sees the scene only through these estimates, and their
   // error was what held push2 back (BENCHMARKS.md, "What held pushing back").
   positionWeight: 10,

@@ -4,7 +4,7 @@ import { ACT2GOAL_TENSORS, type Act2GoalArchitecture } from '../policies/act2goa
 import { buildGoalStepsGraph, buildWorldModelGraph } from '../policies/act2goal/act2goal-graphs.ts';
 import { planGoalSteps } from '../policies/act2goal/goal-steps-head.ts';
 import { msthFrameCount } from '../policies/act2goal/msth.ts';
-import { sampleFlow } from '../policies/sampling/flow-matching.ts';
+import { sampleFlow, uniformFlowSteps } from '../policies/sampling/flow-matching.ts';
 import { type EpisodeStore, writeZScoredProprio } from './episode-store.ts';
 import { pickHindsightGoal } from './hindsight-goal.ts';
 import { openTrainedSession } from './package-files.ts';
@@ -125,7 +125,7 @@ export async function imagineFutures(
           rngs: chunk.map((_, row) => createRng(deriveSeed(seed, 0x1a62, first + row))),
           rowSize: frames * z,
         },
-        steps,
+        uniformFlowSteps(steps),
       );
       out.set(sampled, first * frames * z);
     }

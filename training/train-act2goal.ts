@@ -11,7 +11,7 @@ import { buildAct2GoalEncoderGraph } from '../policies/act2goal/act2goal-graphs.
 import type { Act2GoalManifestSection } from '../policies/act2goal/act2goal-manifest.ts';
 import type { ModelManifest } from '../policies/model-manifest.ts';
 import type { FlowTimeDraw } from '../policies/sampling/flow-matching.ts';
-import { DEFAULT_SAMPLER_OPTIONS } from '../policies/sampling/sampler-options.ts';
+import { DEFAULT_SAMPLER_OPTIONS, TRAINED_SIGMA_MIN } from '../policies/sampling/sampler-options.ts';
 import {
   type Act2GoalSampling,
   createAct2GoalDataset,
@@ -242,6 +242,7 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     store,
     sampler: {
       ...DEFAULT_SAMPLER_OPTIONS,
+      ...(arch.expertEdmPreconditioning ? { sigmaMin: TRAINED_SIGMA_MIN } : {}),
       steps: ACTION_EXPERT_STEPS,
       worldModelSteps: WORLD_MODEL_STEPS,
       guidance: options.guidance ?? DEFAULT_SAMPLER_OPTIONS.guidance,

@@ -6,7 +6,7 @@ import {
 } from '../policies/beso/beso-config.ts';
 import { buildBesoEncoderGraph } from '../policies/beso/beso-graphs.ts';
 import type { ModelManifest } from '../policies/model-manifest.ts';
-import { DEFAULT_SAMPLER_OPTIONS } from '../policies/sampling/sampler-options.ts';
+import { DEFAULT_SAMPLER_OPTIONS, TRAINED_SIGMA_MIN } from '../policies/sampling/sampler-options.ts';
 import {
   cachedEmbeddingFeed,
   createBesoDataset,
@@ -93,7 +93,7 @@ export async function trainBeso(options: BesoTrainOptions): Promise<ModelManifes
     producedBy: options.producedBy,
     arch,
     store,
-    sampler: { ...DEFAULT_SAMPLER_OPTIONS, sigmaMin: 0.05 },
+    sampler: { ...DEFAULT_SAMPLER_OPTIONS, sigmaMin: TRAINED_SIGMA_MIN },
     // Execute 1 action of each chunk, then re-plan: pushing needs feedback (the actions-per-chunk
     // sweep in BENCHMARKS.md: push1 0.43 / 0.27 / 0.25 at 1 / 2 / 4); predicting the whole chunk
     // still shapes the denoiser.

@@ -68,6 +68,13 @@ export interface Act2GoalArchitecture {
    */
   expertPredictsActions?: boolean;
   /**
+   * true: the action expert is BESO's denoiser in flow time: its head is EDM's network F (Karras et al.
+   * 2022) at σ = (1 − τ)/τ with σ_d = 0.5, reading c_in·x_σ = x_τ/√R and giving D = c_skip·x_σ + c_out·F,
+   * R = (1 − τ)² + σ_d²τ²; the velocity it implies is v = (σ_d√R·F + (σ_d²τ − 1 + τ)·x_τ)/R, finite at
+   * every τ, and L_a is F's error, as BESO's loss. Excludes `expertPredictsActions`. Absent means false.
+   */
+  expertEdmPreconditioning?: boolean;
+  /**
    * true: the action expert also reads one scene token per frame, every object's position estimates
    * together (the goal's, z_{t−1}'s where it reads motion, and z_t's), as BESO's goal and state tokens
    * beside its object tokens. Absent means false.

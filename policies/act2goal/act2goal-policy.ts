@@ -7,7 +7,7 @@ import { openPackageGraph } from '../package-graph.ts';
 import { PolicyError } from '../policy-error.ts';
 import { actionsToRobotUnits, zScoreProprio } from '../robot-units.ts';
 import { guideDenoiser } from '../sampling/classifier-free-guidance.ts';
-import { sampleFlow } from '../sampling/flow-matching.ts';
+import { sampleFlow, scheduleFlowSteps, uniformFlowSteps } from '../sampling/flow-matching.ts';
 import type { SamplerOptions } from '../sampling/sampler-options.ts';
 import type { Act2GoalArchitecture } from './act2goal-config.ts';
 import { planGoalSteps } from './goal-steps-head.ts';
@@ -26,7 +26,8 @@ export interface Act2GoalPlan {
 
 /** The flow integration behind a chunk: what eval and bench report beside its latency. */
 export interface Act2GoalIntegration {
-  sampler: 'euler';
+  /** 'ddim' for an EDM-preconditioned expert, whose Euler steps walk the schedule's σ. */
+  sampler: 'euler' | 'ddim';
   /** The action expert's Euler steps. */
   steps: number;
   guidance: number;
@@ -156,7 +157,7 @@ export class Act2GoalPolicy implements ChunkPolicy {
         rngs,
         rowSize: frames * z,
       },
-      options.worldModelSteps,
+      uniformFlowSteps(options.worldModelSteps),
     );
     const ones = new Float32Array(batch).fill(1);
     const hidden = (await runWorldModel(latents, ones, [wm.hiddenStates]))[wm.hiddenStates];
@@ -180,7 +181,7 @@ export class Act2GoalPolicy implements ChunkPolicy {
    */
   integration(options: SamplerOptions): Act2GoalIntegration {
     return {
-      sampler: 'euler',
+      sampler: this.arch.expertEdmPreconditioning ? 'ddim' : 'euler',
       steps: options.steps,
       guidance: options.guidance,
       worldModelSteps: this.readsPlan ? options.worldModelSteps : 0,
@@ -289,7 +290,11 @@ export class Act2GoalPolicy implements ChunkPolicy {
       });
       return out[names.velocity].data as Float32Array;
     }, options.guidance);
-    return sampleFlow({ velocity, rngs, rowSize: actions * dim }, options.steps);
+    // An EDM-preconditioned expert trained at BESO's noise levels walks BESO's σ schedule (DDIM).
+    const steps = this.arch.expertEdmPreconditioning
+      ? scheduleFlowSteps(options)
+      : uniformFlowSteps(options.steps);
+    return sampleFlow({ velocity, rngs, rowSize: actions * dim }, steps);
   }
 }
 

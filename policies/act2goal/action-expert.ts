@@ -3,6 +3,7 @@ import { concat, layerNorm, linear } from '../../nn/layers.ts';
 import type { Tensor } from '../../nn/tensor.ts';
 import { objectTokenFeatures } from '../object-features.ts';
 import { PolicyError } from '../policy-error.ts';
+import { DEFAULT_SIGMA_DATA } from '../sampling/edm-preconditioning.ts';
 import type { Act2GoalArchitecture } from './act2goal-config.ts';
 import { estimatePositions } from './image-autoencoder.ts';
 import { msthActionCount, msthFrameCount } from './msth.ts';
@@ -46,7 +47,8 @@ export interface ActionExpertInputs {
  * With `isolateDistalActions`, the distal action tokens are read by none of the others; with
  * `causalExpert`, each token reads only itself and the tokens before it. With `expertReadsMotion`
  * each object token also carries the object's motion since the previous frame. With
- * `expertPredictsActions` the head predicts the clean actions and the output is the velocity they imply.
+ * `expertPredictsActions` the head predicts the clean actions and the output is the velocity they imply;
+ * with `expertEdmPreconditioning` the head is EDM's F and the output the velocity its D implies.
  * `expertExtraBlocks` more blocks follow the L, self-attention only. With `expertSceneTokens`, scene
  * tokens follow proprio, as BESO's goal and state tokens: one shared projection of every object's
  * position estimates per frame, the goal's, z_{t−1}'s (when read) and z_t's.
@@ -56,6 +58,12 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
     throw new PolicyError(
       'MODEL_IO_MISMATCH',
       `action expert: expected ${arch.layers} world-model hidden states (one per block), got ${inputs.hiddenStates.length}`,
+    );
+  }
+  if (arch.expertPredictsActions && arch.expertEdmPreconditioning) {
+    throw new PolicyError(
+      'MODEL_IO_MISMATCH',
+      'action expert: expertPredictsActions and expertEdmPreconditioning are two parameterisations, pick one',
     );
   }
   const b = inputs.flowTime.b;
@@ -77,6 +85,7 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
     : undefined;
   const plan = frames > 0 ? planPositionFeatures(inputs, now, arch) : undefined;
   const conditionTokens = LEADING_TOKENS + (scenes?.dim(1) ?? 0) + objects + frames;
+  const edmScale = arch.expertEdmPreconditioning ? edmInputScale(inputs.flowTime) : undefined;
   return b.scope('action_expert', () => {
     const tokens = concat(
       [
@@ -85,7 +94,9 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
         ...(scenes ? [linear(scenes, 'scene_embed', d, { init })] : []),
         linear(features, 'object_embed', d, { init }),
         ...(plan ? [linear(plan, 'plan_embed', d, { init })] : []),
-        linear(inputs.noisyActions, 'action_embed', d, { init }),
+        linear(edmScale ? inputs.noisyActions.div(edmScale) : inputs.noisyActions, 'action_embed', d, {
+          init,
+        }),
       ],
       1,
     );
@@ -103,10 +114,35 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
     }
     const actionTokens = layerNorm(x, 'ln_f').slice([conditionTokens], [conditionTokens + actions], [1]);
     const head = linear(actionTokens, 'head', arch.actionDim, { init });
+    if (edmScale) return edmVelocity(head, inputs.noisyActions, inputs.flowTime, edmScale);
     return arch.expertPredictsActions
       ? head.sub(inputs.noisyActions).div(remainingFlowTime(inputs.flowTime))
       : head;
   });
+}
+
+/**
+ * √R = √((1 − τ)² + σ_d²τ²) of each row as float32 [B, 1, 1]: τ·√(σ² + σ_d²) at σ = (1 − τ)/τ, so
+ * x_τ/√R is EDM's c_in·x_σ, and F's error is the velocity's times √R/σ_d (the scale of an
+ * `expertEdmPreconditioning` expert's L_a).
+ */
+export function edmInputScale(flowTime: Tensor): Tensor {
+  const tau = flowTime.reshape([-1, 1, 1]);
+  const remaining = tau.neg().add(1);
+  return remaining
+    .mul(remaining)
+    .add(tau.mul(tau).mul(DEFAULT_SIGMA_DATA ** 2))
+    .sqrt();
+}
+
+/**
+ * The velocity implied by EDM's denoised D = c_skip·x_σ + c_out·F at σ = (1 − τ)/τ:
+ * v = (D − x_τ)/(1 − τ) = (σ_d√R·F + (σ_d²τ − 1 + τ)·x_τ)/R, `scale` = √R from {@link edmInputScale}.
+ */
+function edmVelocity(network: Tensor, noisyActions: Tensor, flowTime: Tensor, scale: Tensor): Tensor {
+  const tau = flowTime.reshape([-1, 1, 1]);
+  const skip = tau.mul(DEFAULT_SIGMA_DATA ** 2 + 1).sub(1);
+  return network.mul(scale.mul(DEFAULT_SIGMA_DATA)).add(noisyActions.mul(skip)).div(scale.mul(scale));
 }
 
 /** Smallest 1 − τ an x-predicting expert divides by (π0's 'noisy' draw stops at τ = 0.999). */

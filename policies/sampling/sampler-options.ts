@@ -13,7 +13,8 @@ export interface SamplerOptions extends ScheduleOptions {
   guidance: number;
   /**
    * Act2Goal: Euler steps of the world model's flow over the imagined latents (its action expert takes
-   * `steps` Euler steps; sampler, schedule, σ and ρ are BESO's and do not apply). BESO ignores it.
+   * `steps` Euler steps, equal ones from pure noise; an EDM-preconditioned expert takes them on the
+   * schedule's σ, which is DDIM; the sampler name does not apply). BESO ignores it.
    */
   worldModelSteps: number;
   /**
@@ -35,6 +36,9 @@ export const DEFAULT_SAMPLER_OPTIONS: Readonly<SamplerOptions> = Object.freeze({
   worldModelSteps: 10,
   minGoalSteps: 1,
 });
+
+/** σ_min in the manifests `goalserve train` writes for EDM denoisers (BESO's and an EDM-preconditioned Act2Goal expert's). */
+export const TRAINED_SIGMA_MIN = 0.05;
 
 const MAX_STEPS = 1000;
 

@@ -4,6 +4,7 @@ import { constantLr } from '../../../nn/lr-schedule.ts';
 import { Trainer } from '../../../nn/trainer.ts';
 import { buildActionExpertGraph } from '../../../policies/act2goal/act2goal-graphs.ts';
 import { worldModelTokens } from '../../../policies/act2goal/world-model.ts';
+import { computeEdmCoefficients } from '../../../policies/sampling/edm-preconditioning.ts';
 import {
   buildActionExpertTrainingGraph,
   buildAutoencoderTrainingGraph,
@@ -242,6 +243,31 @@ describe('Act2Goal training graphs', () => {
       sum += (predicted - data) ** 2;
     }
     expect(Number(run.loss.data[0])).toBeCloseTo(sum / target.length, 5);
+  });
+
+  it("trains an EDM-preconditioned expert on the error of its network output F, as BESO's loss", async () => {
+    const free = { ...arch, expertSeesWorldModel: false, expertEdmPreconditioning: true };
+    const feeds = stageFeeds();
+    const model = buildActionExpertTrainingGraph(free, batch, 0);
+    const inputs = model.graph.inputs.filter((v) => !model.params.has(v.name)).map((v) => v.name);
+    const run = await runModel(
+      model,
+      Object.fromEntries(inputs.map((n) => [n, feeds[n as keyof typeof feeds]])),
+    );
+    const velocity = await exportedExpertVelocity(free, model, feeds);
+    const noisy = feeds.noisy_actions.data;
+    const target = feeds.action_target.data;
+    const taus = feeds.action_flow_time.data;
+    let sum = 0;
+    for (let i = 0; i < target.length; i++) {
+      // F = (D − c_skip·x_σ)/c_out with x_σ = x_τ/τ, D = x_τ + (1 − τ)·v: the output's and the data's
+      const tau = Number(taus[Math.floor(i / (actions * arch.actionDim))]);
+      const { cSkip, cOut } = computeEdmCoefficients((1 - tau) / tau);
+      const x = Number(noisy[i]);
+      const networkOf = (v: number) => (x + (1 - tau) * v - cSkip * (x / tau)) / cOut;
+      sum += (networkOf(Number(velocity[i])) - networkOf(Number(target[i]))) ** 2;
+    }
+    expect(Number(run.loss.data[0])).toBeCloseTo(sum / target.length, 4);
   });
 
   it('weighs each distal action’s squared error by the distal weight against a proximal action’s 1', async () => {

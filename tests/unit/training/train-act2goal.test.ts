@@ -510,6 +510,60 @@ describe('goalserve train act2goal (tiny model)', () => {
       await free.release();
     }
   });
+  it("samples an EDM-preconditioned expert trained at BESO's noise levels on BESO's σ schedule (DDIM)", async () => {
+    const out = join(root, 'edm-expert');
+    const options = tinyAct2GoalOptions(data, out);
+    await trainAct2Goal({
+      ...options,
+      arch: { ...options.arch, expertSeesWorldModel: false, expertEdmPreconditioning: true },
+      actionFlowTime: 'edm',
+      steps: { autoencoder: 2, joint: 2, action: 2 },
+    });
+    const edm = await Act2GoalPolicy.load(out);
+    const expert = await openPackageGraph(out, edm.manifest, 'actionExpert', { intraOpThreads: 1 });
+    try {
+      expect(edm.manifest.sampler).toMatchObject({ schedule: 'exponential', sigmaMax: 1, sigmaMin: 0.05 });
+      expect(edm.integration(edm.manifest.sampler)).toMatchObject({ sampler: 'ddim', worldModelSteps: 0 });
+      // one step: from x_σ = σ_max·ε at σ_max = 1, i.e. τ = 1/2 and x_τ = ε/2, straight to τ = 1
+      const [current, goal] = splitLatents(await edm.encode(frames));
+      const [sampled] = await edm.sample([requestFor(current, goal, 9)], {
+        ...edm.manifest.sampler,
+        steps: 1,
+      });
+      const arch = edm.manifest.act2goal!.architecture;
+      const start = createRng(9)
+        .fillNormal(new Float32Array((arch.msth.proximalSteps + arch.msth.distalCount) * 2))
+        .map((x) => x / 2);
+      const names = edm.manifest.graphs.actionExpert.tensors;
+      const run = await expert.run({
+        [names.currentLatent]: { dtype: 'float32', dims: [1, 8], data: current },
+        [names.goalLatent]: { dtype: 'float32', dims: [1, 8], data: goal },
+        [names.hiddenStates]: randomTensor(
+          [1, arch.layers, worldModelTokens(arch), arch.worldModel.width],
+          3,
+        ),
+        [names.proprio]: {
+          dtype: 'float32',
+          dims: [1, 4],
+          data: zScoreProprio(new Float32Array([0.5, 0.5, 0, 0]), edm.manifest.proprio, 1),
+        },
+        [names.flowTime]: tensorOf([1], () => 0.5),
+        [names.noisyActions]: { dtype: 'float32', dims: [1, start.length / 2, 2], data: start },
+      });
+      const velocity = run[names.velocity].data as Float32Array;
+      const expected = actionsToRobotUnits(
+        start.map((x, i) => x + 0.5 * velocity[i]),
+        edm.manifest.action,
+      ).subarray(0, sampled.length);
+      sampled.forEach((v, i) => {
+        expect(v).toBeCloseTo(expected[i], 5);
+      });
+    } finally {
+      await expert.release();
+      await edm.release();
+    }
+  });
+
   it('trains a causal, x-predicting expert that reads motion and scene tokens through an extra block with light distal actions and position noise from the CLI: a two-frame package that acts on the previous frame too, and imagines and evaluates', async () => {
     const out = join(root, 'motion');
     let motion: Act2GoalPolicy | undefined;

@@ -10,6 +10,7 @@ import {
 } from '../../../../policies/act2goal/act2goal-graphs.ts';
 import { actionExpertNetwork } from '../../../../policies/act2goal/action-expert.ts';
 import type { PolicyError } from '../../../../policies/policy-error.ts';
+import { computeEdmCoefficients } from '../../../../policies/sampling/edm-preconditioning.ts';
 import { TINY_ACT2GOAL as arch, randomTensor, runModel, tensorOf } from './tiny-act2goal.ts';
 
 const batch = 3;
@@ -242,6 +243,35 @@ describe('act2goal action expert graph', () => {
     (plain.data as Float32Array).forEach((v, i) => {
       expect(v).toBeCloseTo(bias[i % arch.actionDim], 6);
     });
+  });
+
+  it("turns an EDM-preconditioned head's F into the velocity its D = c_skip·x_σ + c_out·F implies", async () => {
+    const feeds = actionExpertFeeds(batch, 21);
+    const model = buildActionExpertGraph({ ...arch, expertEdmPreconditioning: true });
+    // a head with zero weights outputs its bias as F for every action, whatever the tokens hold
+    const bias = [0.4, -0.9];
+    model.params.set(
+      'action_expert.head.weight',
+      tensorOf(model.params.get('action_expert.head.weight')!.dims, () => 0),
+    );
+    model.params.set(
+      'action_expert.head.bias',
+      tensorOf([arch.actionDim], (k) => bias[k]),
+    );
+    const velocity = (await runModel(model, feeds))[ae.velocity].data as Float32Array;
+    const noisy = feeds[ae.noisyActions].data as Float32Array;
+    const taus = feeds[ae.flowTime].data as Float32Array;
+    const rowSize = actions * arch.actionDim;
+    velocity.forEach((v, i) => {
+      // x_σ = x_τ/τ at σ = (1 − τ)/τ; D is the clean actions, so v = (D − x_τ)/(1 − τ)
+      const tau = taus[Math.floor(i / rowSize)];
+      const { cSkip, cOut } = computeEdmCoefficients((1 - tau) / tau);
+      const denoised = cSkip * (noisy[i] / tau) + cOut * bias[i % arch.actionDim];
+      expect(v).toBeCloseTo((denoised - noisy[i]) / (1 - tau), 5);
+    });
+    expect(() =>
+      buildActionExpertGraph({ ...arch, expertEdmPreconditioning: true, expertPredictsActions: true }),
+    ).toThrow(/expertPredictsActions and expertEdmPreconditioning/);
   });
 
   it('reads the imagined futures only through their position estimates when reading plan positions', async () => {

@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, deriveSeed } from '../../../../common/rng.ts';
 import type { PolicyError } from '../../../../policies/policy-error.ts';
-import { drawFlowTime, sampleFlow, type Velocity } from '../../../../policies/sampling/flow-matching.ts';
-import type { GaussianData } from './gaussian-denoiser.ts';
+import {
+  drawFlowTime,
+  sampleFlow,
+  scheduleFlowSteps,
+  uniformFlowSteps,
+  type Velocity,
+} from '../../../../policies/sampling/flow-matching.ts';
+import { createNoiseSchedule } from '../../../../policies/sampling/noise-schedule.ts';
+import { createRowNoise } from '../../../../policies/sampling/row-noise.ts';
+import { sampleDdim } from '../../../../policies/sampling/sample-ddim.ts';
+import { createGaussianDenoiser, type GaussianData } from './gaussian-denoiser.ts';
 
 const requests = 512;
 const rowSize = 32;
@@ -45,8 +54,8 @@ function exactEndpoints(seed: number): Float64Array {
   return exact;
 }
 
-const sample = (steps: number, seed = 7) =>
-  sampleFlow({ velocity: gaussianVelocity, rngs: rngsFor(seed), rowSize }, steps);
+const sample = async (steps: number, seed = 7) =>
+  sampleFlow({ velocity: gaussianVelocity, rngs: rngsFor(seed), rowSize }, uniformFlowSteps(steps));
 
 async function meanAbsError(steps: number): Promise<number> {
   const exact = exactEndpoints(7);
@@ -108,14 +117,17 @@ describe('flow-matching Euler sampler', () => {
       seen.push(Array.from(taus));
       return gaussianVelocity(x, taus, batch);
     };
-    await sampleFlow({ velocity: recording, rngs: rngsFor(1, 3), rowSize }, 4);
+    await sampleFlow({ velocity: recording, rngs: rngsFor(1, 3), rowSize }, uniformFlowSteps(4));
     expect(seen).toEqual([0, 0.25, 0.5, 0.75].map((tau) => [tau, tau, tau]));
   });
 
   it("draws a request's sample from its own RNG, whatever its batch position", async () => {
     const seeds = [11, 12, 13];
     const run = (order: number[]) =>
-      sampleFlow({ velocity: gaussianVelocity, rngs: order.map((s) => createRng(s)), rowSize }, 5);
+      sampleFlow(
+        { velocity: gaussianVelocity, rngs: order.map((s) => createRng(s)), rowSize },
+        uniformFlowSteps(5),
+      );
     const forward = await run(seeds);
     const reversed = await run([...seeds].reverse());
     const alone = await run([seeds[1]]);
@@ -125,7 +137,7 @@ describe('flow-matching Euler sampler', () => {
 
   it('returns an empty array for no requests without calling the velocity', async () => {
     const never: Velocity = async () => expect.fail('velocity called');
-    const out = await sampleFlow({ velocity: never, rngs: [], rowSize }, 3);
+    const out = await sampleFlow({ velocity: never, rngs: [], rowSize }, uniformFlowSteps(3));
     expect(out).toEqual(new Float32Array(0));
   });
 
@@ -136,9 +148,75 @@ describe('flow-matching Euler sampler', () => {
     }
   });
 
+  it('names flow steps that do not chain from τ ≥ 0 to 1', async () => {
+    const bad = [
+      [],
+      [{ tau: 0, dt: 0.5 }],
+      [{ tau: -0.1, dt: 1.1 }],
+      [
+        { tau: 0, dt: 0.5 },
+        { tau: 0.6, dt: 0.4 },
+      ],
+      [
+        { tau: 0, dt: 1.5 },
+        { tau: 1.5, dt: -0.5 },
+      ],
+    ];
+    for (const steps of bad) {
+      const error = await sampleFlow(
+        { velocity: gaussianVelocity, rngs: rngsFor(1, 1), rowSize },
+        steps,
+      ).catch((e: unknown) => e);
+      expectPolicyError(
+        error,
+        'BAD_SAMPLER_OPTIONS',
+        /^flowSteps: expected steps from τ ≥ 0, each starting where/,
+      );
+    }
+  });
+
+  it("walks BESO's σ schedule as DDIM does: Euler on τ = 1/(1 + σ) from (1 − τ_0)·ε", async () => {
+    // An x-predicting flow's velocity (D(x_τ/τ, σ) − x_τ)/(1 − τ) at σ = (1 − τ)/τ, with the exact
+    // Gaussian denoiser D, against DDIM on σ with the same noise; x_σ = x_τ/τ, so both end on the data.
+    const schedule = { schedule: 'exponential', steps: 3, sigmaMin: 0.05, sigmaMax: 1, rho: 5 } as const;
+    const sigmas = createNoiseSchedule(schedule);
+    const steps = scheduleFlowSteps(schedule);
+    const taus = Array.from(sigmas, (sigma) => 1 / (1 + sigma));
+    expect(steps.map((step) => step.tau)).toEqual(taus.slice(0, -1));
+    steps.forEach((step, i) => {
+      expect(step.tau + step.dt).toBeCloseTo(taus[i + 1], 15);
+    });
+    expect(steps[0].tau).toBeCloseTo(0.5, 12);
+    const denoise = createGaussianDenoiser(data);
+    const allGoals = (batch: number) => new Uint8Array(batch).fill(1);
+    const velocity: Velocity = async (x, taus, batch) => {
+      const tau = taus[0];
+      const atSigma = x.map((value) => value / tau);
+      const sigma = new Float32Array(batch).fill((1 - tau) / tau);
+      const denoised = await denoise(atSigma, sigma, batch, allGoals(batch));
+      return x.map((value, k) => (denoised[k] - value) / (1 - tau));
+    };
+    const flow = await sampleFlow({ velocity, rngs: rngsFor(5, 8), rowSize }, steps);
+    const noise = createRowNoise(rngsFor(5, 8), rowSize);
+    const x = noise(new Float32Array(8 * rowSize)).map((value) => value * sigmas[0]);
+    const ddim = await sampleDdim({
+      x,
+      sigmas,
+      denoise: (y, s, batch) => denoise(y, s, batch, allGoals(batch)),
+      batch: 8,
+      noise,
+    });
+    flow.forEach((value, k) => {
+      expect(value).toBeCloseTo(ddim[k], 5);
+    });
+  });
+
   it('names a velocity output of the wrong size', async () => {
     const short: Velocity = async (x) => new Float32Array(x.length - 1);
-    const error = await sampleFlow({ velocity: short, rngs: rngsFor(1, 2), rowSize }, 2).catch((e) => e);
+    const error = await sampleFlow(
+      { velocity: short, rngs: rngsFor(1, 2), rowSize },
+      uniformFlowSteps(2),
+    ).catch((e) => e);
     expectPolicyError(
       error,
       'MODEL_IO_MISMATCH',
@@ -167,6 +245,19 @@ describe('training flow times', () => {
     // P(τ ≤ t) = P(x ≥ 1 − t/0.999) = 1 − (1 − t/0.999)^1.5
     for (const t of [0.1, 0.3, 0.5, 0.8]) {
       const expected = 1 - (1 - t / 0.999) ** 1.5;
+      const share = taus.filter((tau) => tau <= t).length / draws;
+      expect(Math.abs(share - expected)).toBeLessThan(4 * Math.sqrt((expected * (1 - expected)) / draws));
+    }
+  });
+
+  it("follow BESO's training σ when edm: τ = 1/(1 + σ), σ log-logistic(ln 0.5, 0.5) on [0.001, 80]", () => {
+    const taus = us.map((u) => drawFlowTime('edm', u));
+    expect(Math.min(...taus)).toBeGreaterThanOrEqual(1 / 81);
+    expect(Math.max(...taus)).toBeLessThanOrEqual(1 / 1.001);
+    // P(τ ≤ t) = P(σ ≥ (1 − t)/t) = (G(80) − G(σ_t))/(G(80) − G(0.001)), G(σ) = sigmoid(2·ln(σ/0.5))
+    const g = (sigma: number) => 1 / (1 + (sigma / 0.5) ** -2);
+    for (const t of [0.2, 0.5, 0.67, 0.9]) {
+      const expected = (g(80) - g((1 - t) / t)) / (g(80) - g(0.001));
       const share = taus.filter((tau) => tau <= t).length / draws;
       expect(Math.abs(share - expected)).toBeLessThan(4 * Math.sqrt((expected * (1 - expected)) / draws));
     }
