@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../common/rng.ts';
 import { constantLr } from '../../../nn/lr-schedule.ts';
 import { Trainer } from '../../../nn/trainer.ts';
+import type { Act2GoalArchitecture } from '../../../policies/act2goal/act2goal-config.ts';
 import { buildActionExpertGraph } from '../../../policies/act2goal/act2goal-graphs.ts';
 import { worldModelTokens } from '../../../policies/act2goal/world-model.ts';
 import { computeEdmCoefficients } from '../../../policies/sampling/edm-preconditioning.ts';
@@ -73,6 +74,37 @@ async function lossesOver(
   for (let i = 0; i < steps; i++) losses.push((await trainer.trainStep(feeds)).loss);
   await trainer.release();
   return losses;
+}
+
+/**
+ * Expects stage 2's L_a for an expert without the world model and with `variant` to be the mean of
+ * (q(v̂) − q(v))² over every action value, v̂ the exported expert's velocity, v the target and
+ * q = `quantity`(velocity, x_τ, τ) what the variant's loss measures.
+ */
+async function expectStage2LossOf(
+  variant: Partial<Act2GoalArchitecture>,
+  quantity: (velocity: number, noisy: number, tau: number) => number,
+  digits: number,
+): Promise<void> {
+  const free = { ...arch, expertSeesWorldModel: false, ...variant };
+  const feeds = stageFeeds();
+  const model = buildActionExpertTrainingGraph(free, batch, 0);
+  const inputs = model.graph.inputs.filter((v) => !model.params.has(v.name)).map((v) => v.name);
+  const run = await runModel(
+    model,
+    Object.fromEntries(inputs.map((n) => [n, feeds[n as keyof typeof feeds]])),
+  );
+  const velocity = await exportedExpertVelocity(free, model, feeds);
+  const noisy = feeds.noisy_actions.data;
+  const target = feeds.action_target.data;
+  const taus = feeds.action_flow_time.data;
+  let sum = 0;
+  for (let i = 0; i < target.length; i++) {
+    const tau = Number(taus[Math.floor(i / (actions * arch.actionDim))]);
+    const x = Number(noisy[i]);
+    sum += (quantity(Number(velocity[i]), x, tau) - quantity(Number(target[i]), x, tau)) ** 2;
+  }
+  expect(Number(run.loss.data[0])).toBeCloseTo(sum / target.length, digits);
 }
 
 describe('Act2Goal training graphs', () => {
@@ -223,51 +255,20 @@ describe('Act2Goal training graphs', () => {
   });
 
   it('trains an x-predicting expert on the error of its clean actions x_τ + (1 − τ)·v against the data', async () => {
-    const free = { ...arch, expertSeesWorldModel: false, expertPredictsActions: true };
-    const feeds = stageFeeds();
-    const model = buildActionExpertTrainingGraph(free, batch, 0);
-    const inputs = model.graph.inputs.filter((v) => !model.params.has(v.name)).map((v) => v.name);
-    const run = await runModel(
-      model,
-      Object.fromEntries(inputs.map((n) => [n, feeds[n as keyof typeof feeds]])),
-    );
-    const velocity = await exportedExpertVelocity(free, model, feeds);
-    const noisy = feeds.noisy_actions.data;
-    const target = feeds.action_target.data;
-    const taus = feeds.action_flow_time.data;
-    let sum = 0;
-    for (let i = 0; i < target.length; i++) {
-      const remaining = 1 - Number(taus[Math.floor(i / (actions * arch.actionDim))]);
-      const predicted = Number(noisy[i]) + remaining * Number(velocity[i]);
-      const data = Number(noisy[i]) + remaining * Number(target[i]);
-      sum += (predicted - data) ** 2;
-    }
-    expect(Number(run.loss.data[0])).toBeCloseTo(sum / target.length, 5);
+    // x_τ + (1 − τ)·v is â for the output and the data for the target
+    await expectStage2LossOf({ expertPredictsActions: true }, (v, x, tau) => x + (1 - tau) * v, 5);
   });
 
   it("trains an EDM-preconditioned expert on the error of its network output F, as BESO's loss", async () => {
-    const free = { ...arch, expertSeesWorldModel: false, expertEdmPreconditioning: true };
-    const feeds = stageFeeds();
-    const model = buildActionExpertTrainingGraph(free, batch, 0);
-    const inputs = model.graph.inputs.filter((v) => !model.params.has(v.name)).map((v) => v.name);
-    const run = await runModel(
-      model,
-      Object.fromEntries(inputs.map((n) => [n, feeds[n as keyof typeof feeds]])),
+    // F = (D − c_skip·x_σ)/c_out with x_σ = x_τ/τ at σ = (1 − τ)/τ and D = x_τ + (1 − τ)·v
+    await expectStage2LossOf(
+      { expertEdmPreconditioning: true },
+      (v, x, tau) => {
+        const { cSkip, cOut } = computeEdmCoefficients((1 - tau) / tau);
+        return (x + (1 - tau) * v - cSkip * (x / tau)) / cOut;
+      },
+      4,
     );
-    const velocity = await exportedExpertVelocity(free, model, feeds);
-    const noisy = feeds.noisy_actions.data;
-    const target = feeds.action_target.data;
-    const taus = feeds.action_flow_time.data;
-    let sum = 0;
-    for (let i = 0; i < target.length; i++) {
-      // F = (D − c_skip·x_σ)/c_out with x_σ = x_τ/τ, D = x_τ + (1 − τ)·v: the output's and the data's
-      const tau = Number(taus[Math.floor(i / (actions * arch.actionDim))]);
-      const { cSkip, cOut } = computeEdmCoefficients((1 - tau) / tau);
-      const x = Number(noisy[i]);
-      const networkOf = (v: number) => (x + (1 - tau) * v - cSkip * (x / tau)) / cOut;
-      sum += (networkOf(Number(velocity[i])) - networkOf(Number(target[i]))) ** 2;
-    }
-    expect(Number(run.loss.data[0])).toBeCloseTo(sum / target.length, 4);
   });
 
   it('weighs each distal action’s squared error by the distal weight against a proximal action’s 1', async () => {

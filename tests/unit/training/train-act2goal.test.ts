@@ -90,6 +90,54 @@ function requestFor(current: Float32Array, goal: Float32Array, seed: number): Ch
   return { goal, observation: current, proprio: new Float32Array([0.5, 0.5, 0, 0]), rng: createRng(seed) };
 }
 
+/**
+ * Expects one sampling step of `policy` (package `dir`, an expert without the world model) towards
+ * the goal `frames[1]` from `frames[0]` to be one Euler step of its exported expert from τ0: x = (1 − τ0)·ε with ε from the request's RNG, then
+ * x + (1 − τ0)·v(x, τ0), in robot units.
+ */
+async function expectOneStepFrom(
+  dir: string,
+  policy: Act2GoalPolicy,
+  frames: Uint8Array[],
+  tau0: number,
+): Promise<void> {
+  const expert = await openPackageGraph(dir, policy.manifest, 'actionExpert', { intraOpThreads: 1 });
+  try {
+    const [current, goal] = splitLatents(await policy.encode(frames));
+    const [sampled] = await policy.sample([requestFor(current, goal, 9)], {
+      ...policy.manifest.sampler,
+      steps: 1,
+    });
+    const arch = policy.manifest.act2goal!.architecture;
+    const start = createRng(9)
+      .fillNormal(new Float32Array((arch.msth.proximalSteps + arch.msth.distalCount) * 2))
+      .map((x) => (1 - tau0) * x);
+    const names = policy.manifest.graphs.actionExpert.tensors;
+    const run = await expert.run({
+      [names.currentLatent]: { dtype: 'float32', dims: [1, 8], data: current },
+      [names.goalLatent]: { dtype: 'float32', dims: [1, 8], data: goal },
+      [names.hiddenStates]: randomTensor([1, arch.layers, worldModelTokens(arch), arch.worldModel.width], 3),
+      [names.proprio]: {
+        dtype: 'float32',
+        dims: [1, 4],
+        data: zScoreProprio(new Float32Array([0.5, 0.5, 0, 0]), policy.manifest.proprio, 1),
+      },
+      [names.flowTime]: tensorOf([1], () => tau0),
+      [names.noisyActions]: { dtype: 'float32', dims: [1, start.length / 2, 2], data: start },
+    });
+    const velocity = run[names.velocity].data as Float32Array;
+    const expected = actionsToRobotUnits(
+      start.map((x, i) => x + (1 - tau0) * velocity[i]),
+      policy.manifest.action,
+    ).subarray(0, sampled.length);
+    sampled.forEach((v, i) => {
+      expect(v).toBeCloseTo(expected[i], 5);
+    });
+  } finally {
+    await expert.release();
+  }
+}
+
 describe('goalserve train act2goal (tiny model)', () => {
   const progress: string[] = [];
   let policy: Act2GoalPolicy;
@@ -472,41 +520,10 @@ describe('goalserve train act2goal (tiny model)', () => {
 
     // it acts from the expert alone: one Euler step from the request's noise, whatever the context
     const free = await Act2GoalPolicy.load(out);
-    expect(free.integration(free.manifest.sampler)).toMatchObject({ sampler: 'euler', worldModelSteps: 0 });
-    const expert = await openPackageGraph(out, free.manifest, 'actionExpert', { intraOpThreads: 1 });
     try {
-      const [current, goal] = splitLatents(await free.encode(frames));
-      const [sampled] = await free.sample([requestFor(current, goal, 9)], {
-        ...free.manifest.sampler,
-        steps: 1,
-      });
-      const arch = free.manifest.act2goal!.architecture;
-      const noise = new Float32Array((arch.msth.proximalSteps + arch.msth.distalCount) * 2);
-      createRng(9).fillNormal(noise);
-      const names = free.manifest.graphs.actionExpert.tensors;
-      const tokens = worldModelTokens(arch);
-      const out1 = await expert.run({
-        [names.currentLatent]: { dtype: 'float32', dims: [1, 8], data: current },
-        [names.goalLatent]: { dtype: 'float32', dims: [1, 8], data: goal },
-        [names.hiddenStates]: randomTensor([1, arch.layers, tokens, arch.worldModel.width], 3),
-        [names.proprio]: {
-          dtype: 'float32',
-          dims: [1, 4],
-          data: zScoreProprio(new Float32Array([0.5, 0.5, 0, 0]), free.manifest.proprio, 1),
-        },
-        [names.flowTime]: tensorOf([1], () => 0),
-        [names.noisyActions]: { dtype: 'float32', dims: [1, noise.length / 2, 2], data: noise },
-      });
-      const velocity = out1[names.velocity].data as Float32Array;
-      const expected = actionsToRobotUnits(
-        noise.map((x, i) => x + velocity[i]),
-        free.manifest.action,
-      ).subarray(0, sampled.length);
-      sampled.forEach((v, i) => {
-        expect(v).toBeCloseTo(expected[i], 5);
-      });
+      expect(free.integration(free.manifest.sampler)).toMatchObject({ sampler: 'euler', worldModelSteps: 0 });
+      await expectOneStepFrom(out, free, frames, 0);
     } finally {
-      await expert.release();
       await free.release();
     }
   });
@@ -520,46 +537,12 @@ describe('goalserve train act2goal (tiny model)', () => {
       steps: { autoencoder: 2, joint: 2, action: 2 },
     });
     const edm = await Act2GoalPolicy.load(out);
-    const expert = await openPackageGraph(out, edm.manifest, 'actionExpert', { intraOpThreads: 1 });
     try {
       expect(edm.manifest.sampler).toMatchObject({ schedule: 'exponential', sigmaMax: 1, sigmaMin: 0.05 });
       expect(edm.integration(edm.manifest.sampler)).toMatchObject({ sampler: 'ddim', worldModelSteps: 0 });
-      // one step: from x_σ = σ_max·ε at σ_max = 1, i.e. τ = 1/2 and x_τ = ε/2, straight to τ = 1
-      const [current, goal] = splitLatents(await edm.encode(frames));
-      const [sampled] = await edm.sample([requestFor(current, goal, 9)], {
-        ...edm.manifest.sampler,
-        steps: 1,
-      });
-      const arch = edm.manifest.act2goal!.architecture;
-      const start = createRng(9)
-        .fillNormal(new Float32Array((arch.msth.proximalSteps + arch.msth.distalCount) * 2))
-        .map((x) => x / 2);
-      const names = edm.manifest.graphs.actionExpert.tensors;
-      const run = await expert.run({
-        [names.currentLatent]: { dtype: 'float32', dims: [1, 8], data: current },
-        [names.goalLatent]: { dtype: 'float32', dims: [1, 8], data: goal },
-        [names.hiddenStates]: randomTensor(
-          [1, arch.layers, worldModelTokens(arch), arch.worldModel.width],
-          3,
-        ),
-        [names.proprio]: {
-          dtype: 'float32',
-          dims: [1, 4],
-          data: zScoreProprio(new Float32Array([0.5, 0.5, 0, 0]), edm.manifest.proprio, 1),
-        },
-        [names.flowTime]: tensorOf([1], () => 0.5),
-        [names.noisyActions]: { dtype: 'float32', dims: [1, start.length / 2, 2], data: start },
-      });
-      const velocity = run[names.velocity].data as Float32Array;
-      const expected = actionsToRobotUnits(
-        start.map((x, i) => x + 0.5 * velocity[i]),
-        edm.manifest.action,
-      ).subarray(0, sampled.length);
-      sampled.forEach((v, i) => {
-        expect(v).toBeCloseTo(expected[i], 5);
-      });
+      // one step from x_σ = σ_max·ε at σ_max = 1, i.e. from τ = 1/2, straight to τ = 1
+      await expectOneStepFrom(out, edm, frames, 0.5);
     } finally {
-      await expert.release();
       await edm.release();
     }
   });

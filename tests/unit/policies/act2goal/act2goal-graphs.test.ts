@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../../../nn/builder.ts';
 import type { TensorData } from '../../../../nn/graph.ts';
-import { ACT2GOAL_TENSORS } from '../../../../policies/act2goal/act2goal-config.ts';
+import {
+  ACT2GOAL_TENSORS,
+  type Act2GoalArchitecture,
+} from '../../../../policies/act2goal/act2goal-config.ts';
 import {
   buildAct2GoalDecoderGraph,
   buildAct2GoalEncoderGraph,
@@ -59,6 +62,38 @@ function maxAbs(a: Float32Array, b: Float32Array): number {
 
 function maxAbsDifference(a: TensorData, b: TensorData): number {
   return Math.max(...Array.from(a.data as Float32Array, (v, i) => Math.abs(v - Number(b.data[i]))));
+}
+
+/**
+ * Runs the action expert of `variant` with a head of zero weights, which outputs its bias (0.3, −0.6
+ * per action dimension) whatever the tokens hold → per action value: the velocity, that head output,
+ * x_τ and τ.
+ */
+async function constantHeadVelocities(
+  variant: Partial<Act2GoalArchitecture>,
+  feeds: Record<string, TensorData>,
+): Promise<{ velocity: number; head: number; noisy: number; tau: number }[]> {
+  const bias = [0.3, -0.6];
+  const model = buildActionExpertGraph({ ...arch, ...variant });
+  const weight = model.params.get('action_expert.head.weight')!;
+  model.params.set(
+    'action_expert.head.weight',
+    tensorOf(weight.dims, () => 0),
+  );
+  model.params.set(
+    'action_expert.head.bias',
+    tensorOf([arch.actionDim], (k) => bias[k]),
+  );
+  const velocity = (await runModel(model, feeds))[ae.velocity].data as Float32Array;
+  const noisy = feeds[ae.noisyActions].data as Float32Array;
+  const taus = feeds[ae.flowTime].data as Float32Array;
+  const rowSize = actions * arch.actionDim;
+  return Array.from(velocity, (v, i) => ({
+    velocity: v,
+    head: bias[i % arch.actionDim],
+    noisy: noisy[i],
+    tau: taus[Math.floor(i / rowSize)],
+  }));
 }
 
 describe('act2goal image autoencoder graphs', () => {
@@ -216,59 +251,29 @@ describe('act2goal action expert graph', () => {
 
   it('turns the clean actions an x-predicting head outputs into the velocity (â − x_τ)/(1 − τ)', async () => {
     const feeds = actionExpertFeeds(batch, 20);
-    // a head with zero weights predicts its bias for every action, whatever the tokens hold
-    const bias = [0.3, -0.6];
-    const withConstantHead = (model: ReturnType<typeof buildActionExpertGraph>) => {
-      model.params.set(
-        'action_expert.head.weight',
-        tensorOf(model.params.get('action_expert.head.weight')!.dims, () => 0),
-      );
-      model.params.set(
-        'action_expert.head.bias',
-        tensorOf([arch.actionDim], (k) => bias[k]),
-      );
-      return model;
-    };
-    const predicting = withConstantHead(buildActionExpertGraph({ ...arch, expertPredictsActions: true }));
-    const velocity = (await runModel(predicting, feeds))[ae.velocity].data as Float32Array;
-    const noisy = feeds[ae.noisyActions].data as Float32Array;
-    const taus = feeds[ae.flowTime].data as Float32Array;
-    const rowSize = actions * arch.actionDim;
-    velocity.forEach((v, i) => {
-      const tau = taus[Math.floor(i / rowSize)];
-      expect(v).toBeCloseTo((bias[i % arch.actionDim] - noisy[i]) / (1 - tau), 5);
-    });
+    for (const { velocity, head, noisy, tau } of await constantHeadVelocities(
+      { expertPredictsActions: true },
+      feeds,
+    )) {
+      expect(velocity).toBeCloseTo((head - noisy) / (1 - tau), 5);
+    }
     // the default head's output is the velocity itself
-    const plain = (await runModel(withConstantHead(buildActionExpertGraph(arch)), feeds))[ae.velocity];
-    (plain.data as Float32Array).forEach((v, i) => {
-      expect(v).toBeCloseTo(bias[i % arch.actionDim], 6);
-    });
+    for (const { velocity, head } of await constantHeadVelocities({}, feeds)) {
+      expect(velocity).toBeCloseTo(head, 6);
+    }
   });
 
   it("turns an EDM-preconditioned head's F into the velocity its D = c_skip·x_σ + c_out·F implies", async () => {
     const feeds = actionExpertFeeds(batch, 21);
-    const model = buildActionExpertGraph({ ...arch, expertEdmPreconditioning: true });
-    // a head with zero weights outputs its bias as F for every action, whatever the tokens hold
-    const bias = [0.4, -0.9];
-    model.params.set(
-      'action_expert.head.weight',
-      tensorOf(model.params.get('action_expert.head.weight')!.dims, () => 0),
-    );
-    model.params.set(
-      'action_expert.head.bias',
-      tensorOf([arch.actionDim], (k) => bias[k]),
-    );
-    const velocity = (await runModel(model, feeds))[ae.velocity].data as Float32Array;
-    const noisy = feeds[ae.noisyActions].data as Float32Array;
-    const taus = feeds[ae.flowTime].data as Float32Array;
-    const rowSize = actions * arch.actionDim;
-    velocity.forEach((v, i) => {
+    for (const { velocity, head, noisy, tau } of await constantHeadVelocities(
+      { expertEdmPreconditioning: true },
+      feeds,
+    )) {
       // x_σ = x_τ/τ at σ = (1 − τ)/τ; D is the clean actions, so v = (D − x_τ)/(1 − τ)
-      const tau = taus[Math.floor(i / rowSize)];
       const { cSkip, cOut } = computeEdmCoefficients((1 - tau) / tau);
-      const denoised = cSkip * (noisy[i] / tau) + cOut * bias[i % arch.actionDim];
-      expect(v).toBeCloseTo((denoised - noisy[i]) / (1 - tau), 5);
-    });
+      const denoised = cSkip * (noisy / tau) + cOut * head;
+      expect(velocity).toBeCloseTo((denoised - noisy) / (1 - tau), 5);
+    }
     expect(() =>
       buildActionExpertGraph({ ...arch, expertEdmPreconditioning: true, expertPredictsActions: true }),
     ).toThrow(/expertPredictsActions and expertEdmPreconditioning/);
