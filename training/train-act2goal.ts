@@ -98,7 +98,10 @@ export interface Act2GoalTrainOptions extends RunSettings {
    * actions' precision (BENCHMARKS.md, MSTH ablation).
    */
   distalActionWeight?: number;
-  /** How the action flow's training τ is drawn (default 'uniform'; 'noisy': π0's Beta emphasis). */
+  /**
+   * How the action flow's training τ is drawn (default 'uniform'; 'noisy': π0's Beta emphasis; 'edm':
+   * BESO's training σ as τ = 1/(1 + σ), for an EDM-preconditioned expert).
+   */
   actionFlowTime?: FlowTimeDraw;
   /**
    * Std in table units (default 0: none) of stage 2's position noise: z_t and z_{t−1} move so that the
