@@ -66,7 +66,7 @@ export function scheduleFlowSteps(schedule: ScheduleOptions): FlowStep[] {
   return taus.slice(0, -1).map((tau, i) => ({ tau, dt: taus[i + 1] - tau }));
 }
 
-/** Largest gap allowed between where the last step lands and τ = 1 (rounding of the steps' sum). */
+/** Rounding allowed where a step ends and the next begins, and between where the last ends and τ = 1. */
 const FLOW_END_TOLERANCE = 1e-9;
 
 function checkFlowSteps(steps: readonly FlowStep[]): void {
