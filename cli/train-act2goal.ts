@@ -5,20 +5,23 @@ import { runInterruptible } from './interruptible.ts';
 import { readChoiceOption, readIntegerOption, readNumberOption } from './options.ts';
 import { createStageProgress } from './progress-line.ts';
 import { parseTrainOptions } from './training-options.ts';
+import { UsageError } from './usage-error.ts';
 
 /** Default optimizer steps per stage. */
 const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint: 6000, action: 2000 };
 
 /**
  * `goalserve train act2goal --data DIR… --out PKG [--autoencoder-steps --joint-steps --action-steps
- * --batch --seed --lr --checkpoint --goal-steps predicted|K --no-distal --isolate-distal-actions --causal-expert --expert-motion
+ * --batch --seed --lr --checkpoint --goal-steps predicted|K --proximal-steps P --no-distal --isolate-distal-actions --causal-expert --expert-motion
  * --expert-without-world-model --expert-predicts-actions --expert-edm --expert-scene-tokens --expert-extra-blocks N
  * --plan-positions --world-model-object-tokens --context-dropout P --joint-context-dropout P --guidance λ
+ * --goal-dropout P
  * --min-goal-steps N
  * --imagine-at-plan-k --action-flow-time uniform|noisy|edm --jpeg-share S --jpeg-latent-share S --coverage-share S
  * --coverage-wall-share Q
  * --distal-action-weight W --position-noise S]`.
- * Two ablations: `--no-distal` (M = 0: a fixed-horizon proximal chunk only) and
+ * `--proximal-steps P` (default 16, a multiple of the stride r = 4): the executed chunk's length, as
+ * BESO's H = 12. Two ablations: `--no-distal` (M = 0: a fixed-horizon proximal chunk only) and
  * `--expert-without-world-model` (the expert's cross-attention sees a zeroed context). Variants:
  * `--isolate-distal-actions` (no expert token reads the distal action tokens, so the executed
  * actions are computed as without them while the distal ones are still predicted),
@@ -32,7 +35,8 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
  * `--plan-positions` (the expert also reads one token per imagined frame, from its position
  * estimates), `--world-model-object-tokens`, and `--context-dropout P` (stage 2 zeroes the expert's
  * context for a share P of samples; `--joint-context-dropout P` does so in stage 1) with `--guidance λ`,
- * the package's default world-model guidance.
+ * the package's default world-model guidance. `--goal-dropout P` (default 0): stage 2 gives a share P of
+ * samples the null goal, as BESO's goal dropout (0.1), and the expert learns to tell it (`expertNullGoal`).
  * `--min-goal-steps N` (default 1): the smallest predicted K a plan uses. `--imagine-at-plan-k`: stage 2
  * imagines the expert's futures for the K a plan would use instead of the true distance to the goal.
  * `--action-flow-time noisy` draws the action flow's training τ with π0's emphasis on noisy times,
@@ -55,6 +59,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       'joint-steps': { type: 'string' },
       'action-steps': { type: 'string' },
       'goal-steps': { type: 'string' },
+      'proximal-steps': { type: 'string' },
       'no-distal': { type: 'boolean', default: false },
       'isolate-distal-actions': { type: 'boolean', default: false },
       'causal-expert': { type: 'boolean', default: false },
@@ -67,6 +72,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       'plan-positions': { type: 'boolean', default: false },
       'world-model-object-tokens': { type: 'boolean', default: false },
       'context-dropout': { type: 'string' },
+      'goal-dropout': { type: 'string' },
       'joint-context-dropout': { type: 'string' },
       'min-goal-steps': { type: 'string' },
       guidance: { type: 'string' },
@@ -102,13 +108,23 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
     max: 16,
     fallback: 0,
   });
+  const proximalSteps = readIntegerOption('proximal-steps', values['proximal-steps'], {
+    min: msth.strideSteps,
+    max: maxGoalSteps,
+    fallback: msth.proximalSteps,
+  });
+  if (proximalSteps % msth.strideSteps !== 0) {
+    throw new UsageError(
+      `--proximal-steps: expected a multiple of the stride ${msth.strideSteps}, got ${proximalSteps}`,
+    );
+  }
   const progress = createStageProgress('train act2goal', steps);
   const manifest = await runInterruptible((signal) =>
     trainAct2Goal({
       ...run,
       steps,
       arch: {
-        ...(values['no-distal'] ? { msth: { ...msth, distalCount: 0 } } : {}),
+        msth: { ...msth, proximalSteps, ...(values['no-distal'] ? { distalCount: 0 } : {}) },
         ...(values['isolate-distal-actions'] ? { isolateDistalActions: true } : {}),
         ...(values['causal-expert'] ? { causalExpert: true } : {}),
         ...(values['expert-motion'] ? { expertReadsMotion: true } : {}),
@@ -132,6 +148,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
           fallback: 0,
         }),
       },
+      goalDropout: readNumberOption('goal-dropout', values['goal-dropout'], { min: 0, max: 1, fallback: 0 }),
       guidance: readNumberOption('guidance', values.guidance, { min: 0, max: 100, fallback: 1 }),
       minGoalSteps: readIntegerOption('min-goal-steps', values['min-goal-steps'], {
         min: 1,

@@ -42,6 +42,11 @@ export interface Act2GoalSampling {
    * latents to imagine stay lossless. Absent means 0.
    */
   jpegLatentShare?: number;
+  /**
+   * Share of stage 2's samples whose z_g is the null goal, all zeros (BESO's goal dropout; the expert
+   * must know it, `expertNullGoal`). Absent means 0.
+   */
+  goalDropout?: number;
 }
 
 /** Where a sample's latents come from besides the lossless frames' cache. */
@@ -81,7 +86,8 @@ export const DEFAULT_ACT2GOAL_SAMPLING: Act2GoalSampling = {
  * are the goal repeated, and for the final goal this is BESO's zero padding past an episode's end.
  * Proprio is z-scored, actions min-max scaled to [−1, 1]. With `imagined`, the samples are its draws
  * (fixed goals) and the τ = 1 pass gets the world model's imagined futures instead of the true ones plus
- * noise, with the K they were imagined for; the targets stay those of the true K. With `jpegLatents`, z_t and
+ * noise, with the K they were imagined for; the targets stay those of the true K. With `goalDropout`, a share
+ * of stage 2's samples gets the null goal z_g = 0 after its targets are drawn. With `jpegLatents`, z_t and
  * z_g come from the JPEG copies' latents for a `jpegLatentShare` of samples. An expert that reads motion
  * also gets z_{t−1} (z_0 at t = 0), from the same frames as z_t. With `positionNoise`, both are moved so
  * that the objects read displaced. Everything random depends only on (seed, stage, training step, slot), so a resumed run draws
@@ -132,6 +138,7 @@ export function createAct2GoalDataset(
       const planGoalSteps = new Float32Array(n);
       const step = stepOf();
       const dropout = stage === 1 ? sampling.contextDropout.joint : sampling.contextDropout.action;
+      const goalDropout = stage === 2 ? (sampling.goalDropout ?? 0) : 0;
       indices.forEach((index, slot) => {
         const { episode: e, t } = starts[index];
         const episode = store.episodes[e];
@@ -199,6 +206,7 @@ export function createAct2GoalDataset(
           slot * futures.length,
         );
         if (dropout > 0 && rng.next() < dropout) contextKeep[slot] = 0;
+        if (goalDropout > 0 && rng.next() < goalDropout) goal.fill(0, slot * z, (slot + 1) * z);
       });
       const wm = ACT2GOAL_TENSORS.worldModel;
       const names = ACT2GOAL_TRAINING_TENSORS;

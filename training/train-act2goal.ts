@@ -65,6 +65,11 @@ export interface Act2GoalTrainOptions extends RunSettings {
   arch: Partial<Act2GoalArchitecture>;
   /** Share of each stage's samples whose expert reads a zeroed world-model context (default 0). */
   contextDropout?: Partial<Act2GoalSampling['contextDropout']>;
+  /**
+   * Share of stage 2's samples whose expert reads the null goal (default 0), as BESO's goal dropout;
+   * above 0 the expert is built to know it (`expertNullGoal`).
+   */
+  goalDropout?: number;
   /** World-model guidance λ written to the manifest as the plan default (default 1: the expert reads the imagination as trained). */
   guidance?: number;
   /** Smallest predicted K a plan uses, written to the manifest (default 1: K as predicted). */
@@ -137,6 +142,7 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
   const arch: Act2GoalArchitecture = {
     ...DEFAULT_ACT2GOAL_ARCHITECTURE,
     ...options.arch,
+    ...((options.goalDropout ?? 0) > 0 ? { expertNullGoal: true } : {}),
     imageSize: store.imageSize,
     actionDim: store.actionBounds.low.length,
     proprioDim: store.proprio.mean.length,
@@ -176,6 +182,7 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
   const sampling = {
     ...DEFAULT_ACT2GOAL_SAMPLING,
     jpegLatentShare,
+    goalDropout: options.goalDropout ?? 0,
     contextDropout: { ...DEFAULT_ACT2GOAL_SAMPLING.contextDropout, ...options.contextDropout },
     actionFlowTime: options.actionFlowTime ?? DEFAULT_ACT2GOAL_SAMPLING.actionFlowTime,
   };

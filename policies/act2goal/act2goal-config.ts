@@ -86,6 +86,13 @@ export interface Act2GoalArchitecture {
    */
   expertExtraBlocks?: number;
   /**
+   * true: the action expert reads an all-zero z_g as the null goal, as BESO's denoiser does: the goal's
+   * presence g = tanh(Σ z_g²) (0 for the null goal, 1 for any LayerNorm'd latent) scales each object's
+   * offset to its goal position, and (1 − g) times a learned vector marks the proprio token. Training
+   * with goal dropout shows the expert null goals. Absent means false.
+   */
+  expertNullGoal?: boolean;
+  /**
    * true: the world model also gets the expert's object tokens (from the position estimates of z_t
    * and z_g) after proprio. Absent means false.
    */

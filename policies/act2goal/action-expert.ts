@@ -51,7 +51,8 @@ export interface ActionExpertInputs {
  * with `expertEdmPreconditioning` the head is EDM's F and the output the velocity its D implies.
  * `expertExtraBlocks` more blocks follow the L, self-attention only. With `expertSceneTokens`, scene
  * tokens follow proprio, as BESO's goal and state tokens: one shared projection of every object's
- * position estimates per frame, the goal's, z_{t−1}'s (when read) and z_t's.
+ * position estimates per frame, the goal's, z_{t−1}'s (when read) and z_t's. With `expertNullGoal` an
+ * all-zero z_g is the null goal (see {@link presence}).
  */
 export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalArchitecture): Tensor {
   if (inputs.hiddenStates !== undefined && inputs.hiddenStates.length !== arch.layers) {
@@ -74,9 +75,9 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
   const frames = arch.expertReadsPlanPositions ? msthFrameCount(arch.msth) : 0;
   const { now, goal } = endpointPositions(inputs.currentLatent, inputs.goalLatent, arch);
   const before = arch.expertReadsMotion ? previousPositions(inputs, arch) : undefined;
-  const features = before
-    ? concat([objectTokenFeatures(now, goal, objects), now.sub(before).reshape([-1, objects, 2])], 2)
-    : objectTokenFeatures(now, goal, objects);
+  const goalPresence = arch.expertNullGoal ? presence(inputs.goalLatent) : undefined;
+  const toObjects = objectTokenFeatures(now, goal, objects, goalPresence);
+  const features = before ? concat([toObjects, now.sub(before).reshape([-1, objects, 2])], 2) : toObjects;
   const scenes = arch.expertSceneTokens
     ? concat(
         [goal, ...(before ? [before] : []), now].map((positions) => positions.unsqueeze([1])),
@@ -90,7 +91,7 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
     const tokens = concat(
       [
         scalarToken(inputs.flowTime, 'time_embed', d),
-        linear(inputs.proprio.unsqueeze([1]), 'proprio_embed', d, { init }),
+        proprioToken(inputs.proprio, goalPresence, d),
         ...(scenes ? [linear(scenes, 'scene_embed', d, { init })] : []),
         linear(features, 'object_embed', d, { init }),
         ...(plan ? [linear(plan, 'plan_embed', d, { init })] : []),
@@ -119,6 +120,25 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
       ? head.sub(inputs.noisyActions).div(remainingFlowTime(inputs.flowTime))
       : head;
   });
+}
+
+/**
+ * Whether each row's latent [B, Z] is a goal → float32 [B, 1, 1]: tanh(Σ z²), 0 for the all-zero null
+ * goal and 1 for any LayerNorm'd latent (Σ z² ≈ Z), as BESO's denoiser tells its null goal.
+ */
+function presence(latent: Tensor): Tensor {
+  return latent.mul(latent).sum([1], true).tanh().reshape([-1, 1, 1]);
+}
+
+/**
+ * The proprio token [B, 1, d]; with `goalPresence` [B, 1, 1] (an `expertNullGoal` expert) plus
+ * (1 − presence) times a learned vector, so a null goal is told from a goal already reached.
+ */
+function proprioToken(proprio: Tensor, goalPresence: Tensor | undefined, d: number): Tensor {
+  const token = linear(proprio.unsqueeze([1]), 'proprio_embed', d, { init: TOKEN_INIT });
+  if (goalPresence === undefined) return token;
+  const nullGoal = proprio.b.param('null_goal', [1, 1, d], TOKEN_INIT);
+  return token.add(nullGoal.mul(goalPresence.neg().add(1)));
 }
 
 /**

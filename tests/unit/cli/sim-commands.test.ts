@@ -124,6 +124,10 @@ describe('goalserve sim', () => {
       ],
       /--driver: drives expert episodes only/,
     ],
+    [
+      ['train', 'act2goal', '--data', 'x', '--out', 'y', '--proximal-steps', '10'],
+      /--proximal-steps: expected a multiple of the stride 4, got 10/,
+    ],
     [['launch'], /unknown command 'launch'/],
   ])('rejects %j with a clear message and exit status 2', async (argv, message) => {
     const { status, stderr } = await run(...argv);

@@ -172,6 +172,40 @@ describe('Act2Goal training samples', () => {
     expect([...datasetOf(1, none, 5).batch(indices).context_keep.data]).toEqual(Array(steps).fill(1));
   });
 
+  it("give about stage 2's goal-dropout share of samples the null goal, every other draw as without it", () => {
+    const sampling = {
+      finalGoalShare: 0.5,
+      hiddenStateNoise: 0.1,
+      contextDropout: { joint: 0, action: 0.3 },
+      actionFlowTime: 'uniform' as const,
+    };
+    const share = 0.2;
+    const dropping = { ...sampling, goalDropout: share };
+    const indices = Int32Array.from({ length: steps }, (_, t) => t);
+    const rows = (data: TensorData) =>
+      Array.from({ length: steps }, (_, r) => [...data.data.slice(r * z, (r + 1) * z)]);
+    let nulls = 0;
+    for (let step = 0; step < 40; step++) {
+      const kept = datasetOf(2, sampling, step).batch(indices);
+      const batch = datasetOf(2, dropping, step).batch(indices);
+      for (const [name, tensor] of Object.entries(batch)) {
+        if (name !== 'goal_latent') expect(tensor.data).toEqual(kept[name].data);
+      }
+      const before = rows(kept.goal_latent);
+      rows(batch.goal_latent).forEach((goal, r) => {
+        if (goal.every((v) => v === 0)) nulls++;
+        else expect(goal).toEqual(before[r]);
+      });
+      // stage 1 never drops the goal
+      expect(datasetOf(1, dropping, step).batch(indices).goal_latent.data).toEqual(
+        datasetOf(1, sampling, step).batch(indices).goal_latent.data,
+      );
+    }
+    // 40 steps × 20 samples, Bernoulli(p): the null share lies within ±4 standard errors
+    const draws = 40 * steps;
+    expect(Math.abs(nulls / draws - share)).toBeLessThan(4 * Math.sqrt((share * (1 - share)) / draws));
+  });
+
   it('z-score proprio and draw the same batch for the same step', () => {
     const data = finalGoalData(1);
     const batch = data.batch(Int32Array.of(2));

@@ -448,12 +448,14 @@ describe('goalserve train act2goal (tiny model)', () => {
     }
   });
 
-  it('trains the MSTH ablation from the CLI (context dropout, JPEG copies and their latents, coverage frames with discs against the walls, package defaults) and evaluates it closed-loop with the BESO result fields', async () => {
+  it('trains the MSTH ablation from the CLI (an 8-action chunk, context and goal dropout, JPEG copies and their latents, coverage frames with discs against the walls, package defaults) and evaluates it closed-loop with the BESO result fields', async () => {
     const out = join(root, 'no-distal');
     const lines = await cliOutput(async () => {
       const train = [
         ...trainCommand(out),
         '--no-distal',
+        '--proximal-steps',
+        '8',
         '--jpeg-share',
         '0.5',
         '--jpeg-latent-share',
@@ -472,6 +474,8 @@ describe('goalserve train act2goal (tiny model)', () => {
         '--min-goal-steps',
         '9',
         '--imagine-at-plan-k',
+        '--goal-dropout',
+        '0.5',
       ];
       expect(
         await main([...train, ...stages, ...defaults, '--checkpoint', join(root, 'cli.safetensors')]),
@@ -482,7 +486,9 @@ describe('goalserve train act2goal (tiny model)', () => {
       ).toBe(0);
     });
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
-    expect(manifest.act2goal.architecture.msth.distalCount).toBe(0);
+    expect(manifest.act2goal.architecture.msth).toEqual({ proximalSteps: 8, strideSteps: 4, distalCount: 0 });
+    expect(manifest.action.chunk).toBe(8);
+    expect(manifest.act2goal.architecture.expertNullGoal).toBe(true);
     expect(manifest.sampler).toMatchObject({ guidance: 0.5, minGoalSteps: 9 });
     const result = JSON.parse(lines[1]);
     expect(result).toMatchObject({

@@ -352,6 +352,40 @@ describe('act2goal action expert graph', () => {
     }
   });
 
+  it('tells the null goal, an all-zero z_g, from a goal already reached where it knows null goals', async () => {
+    const plain = buildActionExpertGraph(arch);
+    const knowing = buildActionExpertGraph({ ...arch, expertNullGoal: true });
+    for (const [name, value] of plain.params) knowing.params.set(name, value);
+    const nullGoal = randomTensor([1, 1, arch.actionExpert.width], 41);
+    knowing.params.set('action_expert.null_goal', nullGoal);
+    const feeds = actionExpertFeeds(batch, 40);
+    // a goal latent with Σz² ≥ 10 has presence tanh(Σz²) = 1 in float32: the expert is the plain one
+    const goal = feeds[ae.goalLatent];
+    const real = { ...feeds, [ae.goalLatent]: tensorOf(goal.dims, (i) => 3 * Number(goal.data[i]) + 2) };
+    expect(
+      maxAbsDifference(
+        (await runModel(plain, real))[ae.velocity],
+        (await runModel(knowing, real))[ae.velocity],
+      ),
+    ).toBe(0);
+    // the null goal reads as a goal already reached (no object offsets to the goal), plus the learned
+    // vector on the proprio token, which moves the proprio embedding's bias
+    const reached = { ...feeds, [ae.goalLatent]: feeds[ae.currentLatent] };
+    const withNull = await runModel(knowing, {
+      ...feeds,
+      [ae.goalLatent]: tensorOf(goal.dims, () => 0),
+    });
+    const bias = plain.params.get('action_expert.proprio_embed.bias')!;
+    plain.params.set(
+      'action_expert.proprio_embed.bias',
+      tensorOf(bias.dims, (i) => Number(bias.data[i]) + Number(nullGoal.data[i])),
+    );
+    const marked = await runModel(plain, reached);
+    expect(maxAbsDifference(withNull[ae.velocity], marked[ae.velocity])).toBeLessThan(1e-5);
+    const unmarked = await runModel(knowing, reached);
+    expect(maxAbsDifference(withNull[ae.velocity], unmarked[ae.velocity])).toBeGreaterThan(1e-4);
+  });
+
   it('names the mismatch when it gets fewer hidden states than blocks', () => {
     const b = new GraphBuilder('bad_expert');
     const states = b.input('states', [1, tokens, arch.worldModel.width]);
