@@ -20,3 +20,12 @@ export function objectTokenFeatures(
   const pusher = concat(Array(objects).fill(now.slice([0], [1], [1])), 1);
   return concat([now, goalWeight === undefined ? toGoal : toGoal.mul(goalWeight), now.sub(pusher)], 2);
 }
+
+/**
+ * Whether each row's goal embedding [B, E] is a goal → float32 [B, 1, 1]: tanh(Σ x²), 0 for the
+ * all-zero null goal of goal dropout and 1 for any LayerNorm'd embedding (Σ x² ≈ E), the `goalWeight`
+ * of {@link objectTokenFeatures}.
+ */
+export function goalPresence(goal: Tensor): Tensor {
+  return goal.mul(goal).sum([1], true).tanh().reshape([-1, 1, 1]);
+}

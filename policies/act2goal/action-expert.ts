@@ -1,7 +1,7 @@
 import { allocate } from '../../nn/dtype.ts';
 import { concat, layerNorm, linear } from '../../nn/layers.ts';
 import type { Tensor } from '../../nn/tensor.ts';
-import { objectTokenFeatures } from '../object-features.ts';
+import { goalPresence, objectTokenFeatures } from '../object-features.ts';
 import { PolicyError } from '../policy-error.ts';
 import { DEFAULT_SIGMA_DATA } from '../sampling/edm-preconditioning.ts';
 import type { Act2GoalArchitecture } from './act2goal-config.ts';
@@ -52,7 +52,7 @@ export interface ActionExpertInputs {
  * `expertExtraBlocks` more blocks follow the L, self-attention only. With `expertSceneTokens`, scene
  * tokens follow proprio, as BESO's goal and state tokens: one shared projection of every object's
  * position estimates per frame, the goal's, z_{t−1}'s (when read) and z_t's. With `expertNullGoal` an
- * all-zero z_g is the null goal (see {@link presence}).
+ * all-zero z_g is the null goal (see {@link goalPresence}).
  */
 export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalArchitecture): Tensor {
   if (inputs.hiddenStates !== undefined && inputs.hiddenStates.length !== arch.layers) {
@@ -75,8 +75,8 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
   const frames = arch.expertReadsPlanPositions ? msthFrameCount(arch.msth) : 0;
   const { now, goal } = endpointPositions(inputs.currentLatent, inputs.goalLatent, arch);
   const before = arch.expertReadsMotion ? previousPositions(inputs, arch) : undefined;
-  const goalPresence = arch.expertNullGoal ? presence(inputs.goalLatent) : undefined;
-  const toObjects = objectTokenFeatures(now, goal, objects, goalPresence);
+  const presence = arch.expertNullGoal ? goalPresence(inputs.goalLatent) : undefined;
+  const toObjects = objectTokenFeatures(now, goal, objects, presence);
   const features = before ? concat([toObjects, now.sub(before).reshape([-1, objects, 2])], 2) : toObjects;
   const scenes = arch.expertSceneTokens
     ? concat(
@@ -91,7 +91,7 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
     const tokens = concat(
       [
         scalarToken(inputs.flowTime, 'time_embed', d),
-        proprioToken(inputs.proprio, goalPresence, d),
+        proprioToken(inputs.proprio, presence, d),
         ...(scenes ? [linear(scenes, 'scene_embed', d, { init })] : []),
         linear(features, 'object_embed', d, { init }),
         ...(plan ? [linear(plan, 'plan_embed', d, { init })] : []),
@@ -123,22 +123,14 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
 }
 
 /**
- * Whether each row's latent [B, Z] is a goal → float32 [B, 1, 1]: tanh(Σ z²), 0 for the all-zero null
- * goal and 1 for any LayerNorm'd latent (Σ z² ≈ Z), as BESO's denoiser tells its null goal.
- */
-function presence(latent: Tensor): Tensor {
-  return latent.mul(latent).sum([1], true).tanh().reshape([-1, 1, 1]);
-}
-
-/**
- * The proprio token [B, 1, d]; with `goalPresence` [B, 1, 1] (an `expertNullGoal` expert) plus
+ * The proprio token [B, 1, d]; with `presence` [B, 1, 1] (an `expertNullGoal` expert's) plus
  * (1 − presence) times a learned vector, so a null goal is told from a goal already reached.
  */
-function proprioToken(proprio: Tensor, goalPresence: Tensor | undefined, d: number): Tensor {
+function proprioToken(proprio: Tensor, presence: Tensor | undefined, d: number): Tensor {
   const token = linear(proprio.unsqueeze([1]), 'proprio_embed', d, { init: TOKEN_INIT });
-  if (goalPresence === undefined) return token;
+  if (presence === undefined) return token;
   const nullGoal = proprio.b.param('null_goal', [1, 1, d], TOKEN_INIT);
-  return token.add(nullGoal.mul(goalPresence.neg().add(1)));
+  return token.add(nullGoal.mul(presence.neg().add(1)));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { attention, concat, conv2d, gelu, layerNorm, linear, silu } from '../../nn/layers.ts';
 import type { Tensor } from '../../nn/tensor.ts';
-import { objectTokenFeatures } from '../object-features.ts';
+import { goalPresence, objectTokenFeatures } from '../object-features.ts';
 import type { BesoArchitecture } from './beso-config.ts';
 
 /**
@@ -106,7 +106,5 @@ export function objectFeatures(
     .slice([arch.window - 1, e - arch.positionDim], [arch.window, e], [1, 2])
     .reshape([-1, arch.positionDim]);
   const goal = inputs.goal.slice([e - arch.positionDim], [e], [1]);
-  // 0 for the all-zero null goal, 1 for any real (LayerNormed, Σx² ≈ E) goal embedding.
-  const goalPresent = inputs.goal.mul(inputs.goal).sum([1], true).tanh().reshape([-1, 1, 1]);
-  return objectTokenFeatures(newest, goal, arch.positionDim / 2, goalPresent);
+  return objectTokenFeatures(newest, goal, arch.positionDim / 2, goalPresence(inputs.goal));
 }
