@@ -13,7 +13,8 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
 /**
  * `goalserve train act2goal --data DIR… --out PKG [--autoencoder-steps --joint-steps --action-steps
  * --batch --seed --lr --checkpoint --goal-steps predicted|K --proximal-steps P --no-distal --isolate-distal-actions --causal-expert --expert-motion
- * --expert-without-world-model --expert-predicts-actions --expert-edm --expert-scene-tokens --expert-extra-blocks N
+ * --expert-without-world-model --expert-predicts-actions --expert-edm --expert-scene-tokens --expert-scene-motion-only
+ * --expert-extra-blocks N
  * --plan-positions --world-model-object-tokens --context-dropout P --joint-context-dropout P --guidance λ
  * --goal-dropout P
  * --min-goal-steps N
@@ -31,6 +32,8 @@ const DEFAULT_STEPS: Record<Act2GoalStage, number> = { autoencoder: 3000, joint:
  * velocity follows from them), `--expert-edm` (the expert is BESO's EDM-preconditioned denoiser in
  * flow time; train it with `--action-flow-time edm`), `--expert-scene-tokens` (the expert also reads one token per frame with
  * every object's position estimates, the goal's, the previous frame's and the current one's, as BESO),
+ * `--expert-scene-motion-only` (with `--expert-motion` and `--expert-scene-tokens`: the previous frame
+ * reaches the expert only through its scene token, as BESO's state tokens, not as each object's motion),
  * `--expert-extra-blocks N` (default 0: N self-attention blocks after the expert's cross-attending ones),
  * `--plan-positions` (the expert also reads one token per imagined frame, from its position
  * estimates), `--world-model-object-tokens`, and `--context-dropout P` (stage 2 zeroes the expert's
@@ -68,6 +71,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
       'expert-predicts-actions': { type: 'boolean', default: false },
       'expert-edm': { type: 'boolean', default: false },
       'expert-scene-tokens': { type: 'boolean', default: false },
+      'expert-scene-motion-only': { type: 'boolean', default: false },
       'expert-extra-blocks': { type: 'string' },
       'plan-positions': { type: 'boolean', default: false },
       'world-model-object-tokens': { type: 'boolean', default: false },
@@ -132,6 +136,7 @@ export async function runTrainAct2Goal(args: string[]): Promise<number> {
         ...(values['expert-predicts-actions'] ? { expertPredictsActions: true } : {}),
         ...(values['expert-edm'] ? { expertEdmPreconditioning: true } : {}),
         ...(values['expert-scene-tokens'] ? { expertSceneTokens: true } : {}),
+        ...(values['expert-scene-motion-only'] ? { expertSceneMotionOnly: true } : {}),
         ...(extraBlocks > 0 ? { expertExtraBlocks: extraBlocks } : {}),
         ...(values['plan-positions'] ? { expertReadsPlanPositions: true } : {}),
         ...(values['world-model-object-tokens'] ? { worldModelObjectTokens: true } : {}),

@@ -9,6 +9,7 @@ import {
 } from '../policies/act2goal/act2goal-config.ts';
 import { buildAct2GoalEncoderGraph } from '../policies/act2goal/act2goal-graphs.ts';
 import type { Act2GoalManifestSection } from '../policies/act2goal/act2goal-manifest.ts';
+import { checkActionExpertOptions } from '../policies/act2goal/action-expert.ts';
 import type { ModelManifest } from '../policies/model-manifest.ts';
 import type { FlowTimeDraw } from '../policies/sampling/flow-matching.ts';
 import { DEFAULT_SAMPLER_OPTIONS, TRAINED_SIGMA_MIN } from '../policies/sampling/sampler-options.ts';
@@ -147,6 +148,7 @@ export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<Mode
     actionDim: store.actionBounds.low.length,
     proprioDim: store.proprio.mean.length,
   };
+  checkActionExpertOptions(arch);
   const { batch, seed } = options;
   const stage = (index: number, name: Act2GoalStage) => ({
     ...options,

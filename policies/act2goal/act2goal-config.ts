@@ -81,6 +81,12 @@ export interface Act2GoalArchitecture {
    */
   expertSceneTokens?: boolean;
   /**
+   * true: the previous frame reaches the action expert only through its scene token, as BESO's
+   * state tokens: the object tokens carry no motion. Needs `expertReadsMotion` and `expertSceneTokens`.
+   * Absent means false.
+   */
+  expertSceneMotionOnly?: boolean;
+  /**
    * Blocks the action expert has after its L cross-attending ones, each self-attention and MLP only
    * (BESO's GPT has four blocks to the expert's three). Absent means 0.
    */

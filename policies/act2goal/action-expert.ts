@@ -51,7 +51,8 @@ export interface ActionExpertInputs {
  * with `expertEdmPreconditioning` the head is EDM's F and the output the velocity its D implies.
  * `expertExtraBlocks` more blocks follow the L, self-attention only. With `expertSceneTokens`, scene
  * tokens follow proprio, as BESO's goal and state tokens: one shared projection of every object's
- * position estimates per frame, the goal's, z_{t−1}'s (when read) and z_t's. With `expertNullGoal` an
+ * position estimates per frame, the goal's, z_{t−1}'s (when read) and z_t's; with `expertSceneMotionOnly`
+ * z_{t−1} is read there only, and the object tokens carry no motion. With `expertNullGoal` an
  * all-zero z_g is the null goal (see {@link goalPresence}).
  */
 export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalArchitecture): Tensor {
@@ -61,12 +62,7 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
       `action expert: expected ${arch.layers} world-model hidden states (one per block), got ${inputs.hiddenStates.length}`,
     );
   }
-  if (arch.expertPredictsActions && arch.expertEdmPreconditioning) {
-    throw new PolicyError(
-      'MODEL_IO_MISMATCH',
-      'action expert: expertPredictsActions and expertEdmPreconditioning are two parameterisations, pick one',
-    );
-  }
+  checkActionExpertOptions(arch);
   const b = inputs.flowTime.b;
   const { width: d, heads } = arch.actionExpert;
   const actions = msthActionCount(arch.msth);
@@ -77,7 +73,10 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
   const before = arch.expertReadsMotion ? previousPositions(inputs, arch) : undefined;
   const presence = arch.expertNullGoal ? goalPresence(inputs.goalLatent) : undefined;
   const toObjects = objectTokenFeatures(now, goal, objects, presence);
-  const features = before ? concat([toObjects, now.sub(before).reshape([-1, objects, 2])], 2) : toObjects;
+  const features =
+    before && !arch.expertSceneMotionOnly
+      ? concat([toObjects, now.sub(before).reshape([-1, objects, 2])], 2)
+      : toObjects;
   const scenes = arch.expertSceneTokens
     ? concat(
         [goal, ...(before ? [before] : []), now].map((positions) => positions.unsqueeze([1])),
@@ -120,6 +119,25 @@ export function actionExpertNetwork(inputs: ActionExpertInputs, arch: Act2GoalAr
       ? head.sub(inputs.noisyActions).div(remainingFlowTime(inputs.flowTime))
       : head;
   });
+}
+
+/**
+ * Throws MODEL_IO_MISMATCH, naming the fields, where the architecture's action-expert options
+ * exclude or need each other; training checks this before its first stage.
+ */
+export function checkActionExpertOptions(arch: Act2GoalArchitecture): void {
+  if (arch.expertPredictsActions && arch.expertEdmPreconditioning) {
+    throw new PolicyError(
+      'MODEL_IO_MISMATCH',
+      'action expert: expertPredictsActions and expertEdmPreconditioning are two parameterisations, pick one',
+    );
+  }
+  if (arch.expertSceneMotionOnly && !(arch.expertReadsMotion && arch.expertSceneTokens)) {
+    throw new PolicyError(
+      'MODEL_IO_MISMATCH',
+      'action expert: expertSceneMotionOnly needs expertReadsMotion and expertSceneTokens',
+    );
+  }
 }
 
 /**

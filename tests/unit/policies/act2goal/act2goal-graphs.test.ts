@@ -316,6 +316,40 @@ describe('act2goal action expert graph', () => {
     await expectReadThroughPositionHead(wide, ae.previousLatent, [1, wide.latentDim], 0);
   });
 
+  it('reads the previous latent only through its scene token with scene motion only', async () => {
+    const sceneOnly = {
+      ...arch,
+      expertReadsMotion: true,
+      expertSceneTokens: true,
+      expertSceneMotionOnly: true,
+    };
+    const model = buildActionExpertGraph(sceneOnly);
+    // the object tokens carry no motion: their projection is as wide as a one-frame expert's
+    const objectWeight = (m: typeof model) => m.params.get('action_expert.object_embed.weight')!.dims;
+    expect(objectWeight(model)).toEqual(
+      objectWeight(buildActionExpertGraph({ ...arch, expertSceneTokens: true })),
+    );
+    const feeds = { ...actionExpertFeeds(1, 21), [ae.previousLatent]: randomTensor([1, arch.latentDim], 26) };
+    const moved = { ...feeds, [ae.previousLatent]: randomTensor([1, arch.latentDim], 98) };
+    const change = async () =>
+      maxAbsDifference(
+        (await runModel(model, feeds))[ae.velocity],
+        (await runModel(model, moved))[ae.velocity],
+      );
+    expect(await change()).toBeGreaterThan(1e-6);
+    const weight = model.params.get('action_expert.scene_embed.weight')!;
+    model.params.set(
+      'action_expert.scene_embed.weight',
+      tensorOf(weight.dims, () => 0),
+    );
+    expect(await change()).toBe(0);
+    for (const without of [{ expertReadsMotion: false }, { expertSceneTokens: false }]) {
+      expect(() => buildActionExpertGraph({ ...sceneOnly, ...without })).toThrow(
+        /expertSceneMotionOnly needs expertReadsMotion and expertSceneTokens/,
+      );
+    }
+  });
+
   it('adds extra blocks that self-attend only and are the identity with zero output projections', async () => {
     const plain = buildActionExpertGraph(arch);
     const deeper = buildActionExpertGraph({ ...arch, expertExtraBlocks: 1 });
