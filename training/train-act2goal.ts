@@ -139,16 +139,16 @@ export interface Act2GoalTrainOptions extends RunSettings {
  * The position head is trained in stage 0 only.
  */
 export async function trainAct2Goal(options: Act2GoalTrainOptions): Promise<ModelManifest> {
+  const requested = { ...DEFAULT_ACT2GOAL_ARCHITECTURE, ...options.arch };
+  checkActionExpertOptions(requested);
   const store = await loadEpisodeStore(options.data);
   const arch: Act2GoalArchitecture = {
-    ...DEFAULT_ACT2GOAL_ARCHITECTURE,
-    ...options.arch,
+    ...requested,
     ...((options.goalDropout ?? 0) > 0 ? { expertNullGoal: true } : {}),
     imageSize: store.imageSize,
     actionDim: store.actionBounds.low.length,
     proprioDim: store.proprio.mean.length,
   };
-  checkActionExpertOptions(arch);
   const { batch, seed } = options;
   const stage = (index: number, name: Act2GoalStage) => ({
     ...options,

@@ -136,6 +136,15 @@ describe('goalserve sim', () => {
   });
 });
 
+describe('goalserve train act2goal', () => {
+  it('rejects action-expert options that need each other before reading any data', async () => {
+    const argv = ['train', 'act2goal', '--data', join(root, 'no-such-data'), '--out', join(root, 'never')];
+    const { status, stderr } = await run(...argv, '--expert-motion', '--expert-scene-motion-only');
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/expertSceneMotionOnly needs expertReadsMotion and expertSceneTokens/);
+  });
+});
+
 describe('goalserve serve', () => {
   it('fails with a message naming the missing model package instead of serving nothing', async () => {
     const { status, stderr } = await run('serve', '--model', join(root, 'no-such-model'));

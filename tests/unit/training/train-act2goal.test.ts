@@ -553,7 +553,7 @@ describe('goalserve train act2goal (tiny model)', () => {
     }
   });
 
-  it('trains a causal, x-predicting expert that reads motion and scene tokens through an extra block with light distal actions and position noise from the CLI: a two-frame package that acts on the previous frame too, and imagines and evaluates', async () => {
+  it('trains a causal, x-predicting expert that reads the previous frame through scene tokens only, and an extra block, with light distal actions and position noise from the CLI: a two-frame package that acts on the previous frame too, and imagines and evaluates', async () => {
     const out = join(root, 'motion');
     let motion: Act2GoalPolicy | undefined;
     const lines = await cliOutput(async () => {
@@ -563,6 +563,7 @@ describe('goalserve train act2goal (tiny model)', () => {
         '--expert-motion',
         '--expert-predicts-actions',
         '--expert-scene-tokens',
+        '--expert-scene-motion-only',
         '--expert-extra-blocks',
         '1',
         '--distal-action-weight',
@@ -580,6 +581,7 @@ describe('goalserve train act2goal (tiny model)', () => {
         expertReadsMotion: true,
         expertPredictsActions: true,
         expertSceneTokens: true,
+        expertSceneMotionOnly: true,
         expertExtraBlocks: 1,
       });
       motion = await Act2GoalPolicy.load(out);
@@ -595,7 +597,7 @@ describe('goalserve train act2goal (tiny model)', () => {
       });
       const options = motion.manifest.sampler;
       const [still] = await motion.sample([twoFrames(current)], options);
-      // the previous frame differs (here: the goal frame), so each object's motion does
+      // the previous frame differs (here: the goal frame), so its scene token does
       const [moving] = await motion.sample([twoFrames(goal)], options);
       expect(mse(still, moving)).toBeGreaterThan(0);
       await expect(motion.sample([requestFor(current, goal, 4)], options)).rejects.toThrow(
