@@ -36,18 +36,35 @@ export interface TrainProgress {
 
 /** Indices of the samples in global step `step` (0-based): seeded per-epoch shuffles, last partial batch dropped. */
 export function batchIndices(step: number, size: number, batchSize: number, seed: number): Int32Array {
+  return batchSampler(size, batchSize, seed)(step);
+}
+
+/**
+ * `batchIndices` for one dataset, shuffling each epoch's order once: a step then costs a subarray, not
+ * a shuffle of every index (~20 ms a step at 270 k samples).
+ */
+export function batchSampler(size: number, batchSize: number, seed: number): (step: number) => Int32Array {
   const perEpoch = Math.floor(size / batchSize);
   if (perEpoch === 0)
     throw new NnError('BAD_ARGUMENT', `dataset of ${size} samples is smaller than batch size ${batchSize}`);
-  const epoch = Math.floor(step / perEpoch);
-  const rng = createRng(deriveSeed(seed, epoch));
+  let cached = { epoch: -1, order: new Int32Array(0) };
+  return (step) => {
+    const epoch = Math.floor(step / perEpoch);
+    if (epoch !== cached.epoch) cached = { epoch, order: shuffledIndices(size, deriveSeed(seed, epoch)) };
+    const start = (step % perEpoch) * batchSize;
+    return cached.order.subarray(start, start + batchSize);
+  };
+}
+
+/** 0 … size − 1 in a seeded Fisher–Yates order. */
+function shuffledIndices(size: number, seed: number): Int32Array {
+  const rng = createRng(seed);
   const order = Int32Array.from({ length: size }, (_, i) => i);
   for (let i = size - 1; i > 0; i--) {
     const j = rng.int(i + 1);
     [order[i], order[j]] = [order[j], order[i]];
   }
-  const start = (step % perEpoch) * batchSize;
-  return order.subarray(start, start + batchSize);
+  return order;
 }
 
 /**
@@ -60,10 +77,11 @@ export function train(trainer: Trainer, data: Dataset, options: TrainLoopOptions
     let stopped = false;
     const run = async () => {
       const perEpoch = Math.floor(data.size / options.batchSize);
+      const indicesOf = batchSampler(data.size, options.batchSize, options.seed);
       while (!stopped && trainer.step < options.steps) {
         options.signal?.throwIfAborted();
         const started = performance.now();
-        const batch = data.batch(batchIndices(trainer.step, data.size, options.batchSize, options.seed));
+        const batch = data.batch(indicesOf(trainer.step));
         const r = await trainer.trainStep(batch);
         const seconds = (performance.now() - started) / 1000;
         const every = options.checkpointEvery ?? 0;

@@ -9,7 +9,7 @@ import { warmupCosineLr } from '../../../nn/lr-schedule.ts';
 import { encodeOnnx } from '../../../nn/onnx-encode.ts';
 import { OrtSession } from '../../../nn/ort-session.ts';
 import { cloneTensor } from '../../../nn/tensor-data.ts';
-import { batchIndices, type TrainProgress, train } from '../../../nn/train-loop.ts';
+import { batchIndices, batchSampler, type TrainProgress, train } from '../../../nn/train-loop.ts';
 import { Trainer } from '../../../nn/trainer.ts';
 import { previousTokenTask, quadrantTask, sineRegression, type Task } from './tasks.ts';
 
@@ -147,5 +147,13 @@ describe('train loop', () => {
     expect([...epoch0].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(epoch1).not.toEqual(epoch0);
     expect(Array.from(batchIndices(2, 8, 2, 9))).toEqual(epoch0.slice(4, 6));
+  });
+
+  it('samples the same batches from a cached epoch order, in any step order', () => {
+    const indicesOf = batchSampler(10, 3, 4);
+    for (const step of [0, 1, 2, 3, 7, 8, 4, 0, 2]) {
+      expect(Array.from(indicesOf(step))).toEqual(Array.from(batchIndices(step, 10, 3, 4)));
+    }
+    expect(() => batchSampler(2, 3, 4)).toThrow('smaller than batch size');
   });
 });
