@@ -1,16 +1,9 @@
-import {
-  dy0,
-  type GradContext,
-  type GradRule,
-  input,
-  notDifferentiable,
-  unbroadcast,
-} from './grad-context.ts';
+import { dy0, type GradRule, input, notDifferentiable, unbroadcast } from './grad-context.ts';
 import { attr, attrFloat, attrInt } from './graph.ts';
-import { convAttrs } from './shape-rules-linalg.ts';
 import type { Tensor } from './tensor.ts';
 
-function swapLast(t: Tensor): Tensor {
+/** `t` with its last two axes swapped. */
+export function swapLast(t: Tensor): Tensor {
   const perm = t.dims.map((_, i) => i);
   [perm[t.rank - 2], perm[t.rank - 1]] = [perm[t.rank - 1], perm[t.rank - 2]];
   return t.transpose(perm);
@@ -87,55 +80,9 @@ const layerNorm: GradRule = (c) => {
   return [dx, dGamma, dBeta];
 };
 
-// Input gradient by ConvTranspose; weight gradient by a Conv that treats the batch as channels.
-const conv: GradRule = (c: GradContext) => {
-  const [x, w, dy] = [input(c, 0), input(c, 1), dy0(c)];
-  const spatial = x.rank - 2;
-  const { strides, dilations, pads, group } = convAttrs(c.node, spatial);
-  if (group !== 1) throw notDifferentiable(c.node, `group ${group} convolutions`);
-  const kernel = w.dims.slice(2) as number[];
-  let dx: Tensor | undefined;
-  if (c.needs(0)) {
-    const outputPadding = kernel.map((k, i) => {
-      const full =
-        strides[i] * (dy.dim(i + 2) - 1) + (k - 1) * dilations[i] + 1 - pads[i] - pads[i + spatial];
-      return x.dim(i + 2) - full;
-    });
-    dx = c.b.op1('ConvTranspose', [dy, w], {
-      strides: attr.ints(strides),
-      dilations: attr.ints(dilations),
-      pads: attr.ints(pads),
-      output_padding: attr.ints(outputPadding),
-    });
-  }
-  let dw: Tensor | undefined;
-  if (c.needs(1)) {
-    const swap = [1, 0, ...kernel.map((_, i) => i + 2)];
-    const raw = c.b.op1('Conv', [x.transpose(swap), dy.transpose(swap)], {
-      strides: attr.ints(dilations),
-      dilations: attr.ints(strides),
-      pads: attr.ints(pads),
-    });
-    const axes = kernel.map((_, i) => i + 2);
-    const fits = kernel.every((k, i) => raw.dims[i + 2] === k);
-    dw = (
-      fits
-        ? raw
-        : raw.slice(
-            kernel.map(() => 0),
-            kernel,
-            axes,
-          )
-    ).transpose(swap);
-  }
-  const db = c.x[2] !== undefined && c.needs(2) ? dy.sum([0, ...kernel.map((_, i) => i + 2)]) : undefined;
-  return [dx, dw, db];
-};
-
-/** Gradient rules of matrix products, normalisation and convolution. */
+/** Gradient rules of matrix products and normalisation. */
 export const linalgGradRules: Record<string, GradRule> = {
   MatMul: matmul,
   Gemm: gemmRule,
   LayerNormalization: layerNorm,
-  Conv: conv,
 };

@@ -1,6 +1,7 @@
 import { GraphBuilder } from './builder.ts';
 import { isFloat } from './dtype.ts';
 import type { GradContext, GradRule } from './grad-context.ts';
+import { convGradRules } from './grad-rules-conv.ts';
 import { elementwiseGradRules } from './grad-rules-elementwise.ts';
 import { linalgGradRules } from './grad-rules-linalg.ts';
 import { tensorGradRules } from './grad-rules-tensor.ts';
@@ -10,7 +11,12 @@ import { pruneGraph } from './prune.ts';
 import type { Tensor } from './tensor.ts';
 import { filled } from './tensor-data.ts';
 
-const rules: Record<string, GradRule> = { ...elementwiseGradRules, ...tensorGradRules, ...linalgGradRules };
+const rules: Record<string, GradRule> = {
+  ...elementwiseGradRules,
+  ...tensorGradRules,
+  ...linalgGradRules,
+  ...convGradRules,
+};
 
 // Ops whose outputs carry no gradient (comparisons, shapes, constants).
 const constantOps = new Set(['Shape', 'Equal', 'Less', 'Greater', 'Not', 'Constant', 'ConstantOfShape']);

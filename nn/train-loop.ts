@@ -47,7 +47,7 @@ export function batchSampler(size: number, batchSize: number, seed: number): (st
   const perEpoch = Math.floor(size / batchSize);
   if (perEpoch === 0)
     throw new NnError('BAD_ARGUMENT', `dataset of ${size} samples is smaller than batch size ${batchSize}`);
-  let cached = { epoch: -1, order: new Int32Array(0) };
+  let cached: { epoch: number; order: Int32Array } = { epoch: -1, order: new Int32Array(0) };
   return (step) => {
     const epoch = Math.floor(step / perEpoch);
     if (epoch !== cached.epoch) cached = { epoch, order: shuffledIndices(size, deriveSeed(seed, epoch)) };

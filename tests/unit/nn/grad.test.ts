@@ -129,7 +129,7 @@ describe('grad against central finite differences in float32 (ops ONNX Runtime C
   it('differentiates Erf and exact GELU', async () => {
     await checkGradient('float32', (_b, arg) => gelu(arg('x', [2, 5])).add(arg('y', [5]).erf()));
   });
-  it('differentiates strided, padded Conv (input by ConvTranspose, weight by Conv) and bias', async () => {
+  it('differentiates strided, padded Conv (input by ConvTranspose, weight by im2col) and bias', async () => {
     await checkGradient('float32', (b, arg) => {
       const x = arg('x', [2, 2, 5, 5]);
       const attrs = {
@@ -138,6 +138,23 @@ describe('grad against central finite differences in float32 (ops ONNX Runtime C
         kernel_shape: attr.ints([3, 3]),
       };
       return b.op1('Conv', [x, arg('w', [3, 2, 3, 3]), arg('bias', [3])], attrs).tanh();
+    });
+  });
+  it.each([
+    [
+      'unit stride, a plane of 64+ positions, asymmetric pads, dilation (dX by Conv)',
+      [1, 3, 9, 10],
+      [2, 3, 3, 2],
+      { pads: [1, 0, 2, 1], dilations: [1, 2] },
+    ],
+    ['unit stride, a small plane (dX by ConvTranspose)', [2, 2, 4, 4], [3, 2, 3, 3], { pads: [1, 1, 1, 1] }],
+    ['pads beyond the kernel (dX by ConvTranspose)', [1, 2, 3, 3], [3, 2, 1, 1], { pads: [1, 1, 1, 1] }],
+    ['stride 2 leaving input columns unread', [2, 2, 6, 7], [2, 2, 3, 3], { strides: [2, 2] }],
+    ['one spatial axis (dX by Conv)', [1, 2, 70], [2, 2, 3], { pads: [2, 1], dilations: [2] }],
+  ] as const)('differentiates Conv: %s', async (_, xDims, wDims, geometry) => {
+    await checkGradient('float32', (b, arg) => {
+      const attrs = Object.fromEntries(Object.entries(geometry).map(([k, v]) => [k, attr.ints([...v])]));
+      return b.op1('Conv', [arg('x', [...xDims]), arg('w', [...wDims])], attrs).tanh();
     });
   });
   it('differentiates a patch embedding and a conv layer built by the builder', async () => {
