@@ -2,6 +2,7 @@
 const suites: Record<string, () => Promise<() => Promise<void>>> = {
   sim: async () => (await import('./sim.ts')).runSimBench,
   nn: async () => (await import('./nn.ts')).runNnBench,
+  conv: async () => (await import('./conv.ts')).runConvBench,
   beso: async () => (await import('./beso.ts')).runBesoBench,
   act2goal: async () => (await import('./act2goal.ts')).runAct2GoalBench,
   server: async () => (await import('./server.ts')).runServerBench,
