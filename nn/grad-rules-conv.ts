@@ -14,8 +14,9 @@ interface ConvGeometry {
 
 // Written for ONNX Runtime's CPU provider, whose dense GEMMs are fast and whose ConvTranspose (on large
 // planes) and huge-kernel Conv are not: a training step of the Act2Goal autoencoder (batch 128, 64×64)
-// took 0.40 s with these forms against 0.50 s with the textbook ones, ConvTranspose for dX and for dW a
-// Conv with the batch as channels and dY as its kernel (BENCHMARKS.md, "Training speed").
+// takes 0.45 s with these forms against 0.64–0.90 s with the textbook ones, ConvTranspose for dX and
+// for dW a Conv with the batch as channels and dY as its kernel (BENCHMARKS.md, nn, "Convolution
+// gradients"; `npm run bench -- conv`).
 
 /**
  * Smallest dY plane whose dX is computed by Conv rather than ConvTranspose: on 4×4 planes with 256
@@ -74,9 +75,7 @@ function convInputGrad(x: Tensor, w: Tensor, dy: Tensor, g: ConvGeometry): Tenso
  * over the batch.
  */
 function convWeightGrad(x: Tensor, dy: Tensor, g: ConvGeometry): Tensor {
-  const windows = im2col(padSpatial(x, g.pads), g.kernel, dy.dims.slice(2) as number[], g.strides, (tap) =>
-    tap.map((k, i) => k * g.dilations[i]),
-  );
+  const windows = im2col(padSpatial(x, g.pads), g, dy.dims.slice(2) as number[]);
   return dy
     .reshape([0, dy.dim(1), -1])
     .matmul(swapLast(windows))
@@ -97,26 +96,21 @@ function fullCorrelationPads(g: ConvGeometry): number[] | undefined {
 }
 
 /**
- * im2col of t float [B, C, ...S]: [B, C·taps, ∏size], row c·taps + tap holding channel c's window of
- * `size` positions `steps` apart from `start(tap)`, taps in the weight's row-major order.
+ * im2col of t float [B, C, ...S] (already padded): [B, C·taps, ∏size], row c·taps + tap holding channel
+ * c's window of `size` output positions, tap k reading from k·dilation in strides, taps in the weight's
+ * row-major order.
  */
-function im2col(
-  t: Tensor,
-  kernel: number[],
-  size: number[],
-  steps: number[],
-  start: (tap: number[]) => number[],
-): Tensor {
-  const axes = kernel.map((_, i) => i + 2);
+function im2col(t: Tensor, g: ConvGeometry, size: number[]): Tensor {
+  const axes = g.kernel.map((_, i) => i + 2);
   const positions = size.reduce((a, d) => a * d, 1);
-  const windows = kernelTaps(kernel).map((tap) => {
-    const from = start(tap);
+  const windows = kernelTaps(g.kernel).map((tap) => {
+    const from = tap.map((k, i) => k * g.dilations[i]);
     return t
       .slice(
         from,
-        from.map((f, i) => f + steps[i] * (size[i] - 1) + 1),
+        from.map((f, i) => f + g.strides[i] * (size[i] - 1) + 1),
         axes,
-        steps,
+        g.strides,
       )
       .reshape([0, t.dim(1), 1, positions]);
   });
